@@ -1,0 +1,1 @@
+"""hrbot: a harm-reduction chatbot for UK drug and alcohol services."""

@@ -1,0 +1,79 @@
+"""One function decides what to do with a ranked list: answer, ask which one, or fall back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .library import SAFETY_INTENTS
+from .matcher import OUT_OF_SCOPE, Candidate
+from .safety import SafetyVerdict
+
+
+class Action(str, Enum):
+    SAFETY = "safety"  # an emergency or crisis happening now: its answer, first and alone
+    ANSWER = "answer"
+    CLARIFY = "clarify"  # two or three close candidates: offer them as choices
+    FALLBACK = "fallback"  # nothing confident: say so kindly and offer the topics
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    answer: float = 0.40  # top score needed to answer outright ...
+    margin: float = 0.06  # ... when it leads the runner-up by at least this much
+    sure: float = 0.62  # above this, answer even if the runner-up is close
+    clarify: float = 0.30  # below this, fall back
+    safety_match: float = 0.50  # the matcher alone may send a safety answer above this
+    choices: int = 3
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    intent: str | None = None  # the intent answered (None for clarify and fallback)
+    choices: tuple[str, ...] = ()  # intents offered on a clarification
+    score: float = 0.0
+    reason: str = ""  # for --debug and tests: which rule decided; never user text
+
+
+def _without(candidates: list[Candidate], ids: tuple[str, ...]) -> list[Candidate]:
+    return [c for c in candidates if c.intent not in ids]
+
+
+def decide(
+    candidates: list[Candidate],
+    verdict: SafetyVerdict,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Decision:
+    if verdict.fired:
+        return Decision(Action.SAFETY, verdict.intent, score=1.0, reason=f"safety:{verdict.reason}")
+    if verdict.guarded:
+        # Talks about overdose or crisis but not as happening now: never the emergency reply.
+        candidates = _without(candidates, SAFETY_INTENTS)
+    if not candidates:
+        return Decision(Action.FALLBACK, reason="nothing matched")
+    top = candidates[0]
+    if top.intent in SAFETY_INTENTS and top.score >= thresholds.safety_match:
+        return Decision(Action.SAFETY, top.intent, score=top.score, reason="safety:matcher")
+    if top.intent == OUT_OF_SCOPE:
+        return Decision(Action.FALLBACK, score=top.score, reason="out of scope")
+    real = _without(candidates, (OUT_OF_SCOPE,))
+    runner_up = real[1].score if len(real) > 1 else 0.0
+    if top.score >= thresholds.sure or (
+        top.score >= thresholds.answer and top.score - runner_up >= thresholds.margin
+    ):
+        return Decision(Action.ANSWER, top.intent, score=top.score, reason="confident")
+    if top.score >= thresholds.clarify:
+        close = [c.intent for c in real if c.score >= max(thresholds.clarify, top.score - 0.12)]
+        if len(close) == 1:
+            return Decision(Action.ANSWER, top.intent, score=top.score, reason="only candidate")
+        return Decision(
+            Action.CLARIFY,
+            choices=tuple(close[: thresholds.choices]),
+            score=top.score,
+            reason="close candidates",
+        )
+    return Decision(Action.FALLBACK, score=top.score, reason="low score")

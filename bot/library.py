@@ -1,0 +1,91 @@
+"""The intent library as typed, read-only data (what the YAML files say, after validation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The two intents that always win when a message says it is happening now.
+OVERDOSE_EMERGENCY = "overdose_emergency"
+CRISIS_SUPPORT = "crisis_support"
+SAFETY_INTENTS = (OVERDOSE_EMERGENCY, CRISIS_SUPPORT)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the library, with where it is and what to do about it."""
+
+    file: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}{hint}"
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    title: str
+    topic: str
+    examples: tuple[str, ...]
+    answer: str
+    follow_ups: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    safety: bool = False
+    local_services: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+    # Line of each example, for reports that point staff at one example.
+    example_lines: tuple[int, ...] = ()
+    answer_line: int = 0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Variant phrase (as a tuple of words) -> the plain words it stands for."""
+
+    terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def longest(self) -> int:
+        return max((len(k) for k in self.terms), default=0)
+
+    def apply(self, words: list[str]) -> list[str]:
+        """Replace every known variant, longest phrase first, left to right."""
+        if not self.terms:
+            return words
+        out: list[str] = []
+        i, longest = 0, self.longest
+        while i < len(words):
+            for size in range(min(longest, len(words) - i), 0, -1):
+                plain = self.terms.get(tuple(words[i : i + size]))
+                if plain is not None:
+                    out.extend(plain)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+@dataclass(frozen=True)
+class Library:
+    intents: dict[str, Intent]
+    lexicon: Lexicon
+    out_of_scope: tuple[str, ...]
+    topics: tuple[str, ...]
+    directory: Path | None = None
+
+    def by_topic(self, topic: str) -> list[Intent]:
+        return [i for i in self.intents.values() if i.topic == topic]
+
+    @property
+    def example_count(self) -> int:
+        return sum(len(i.examples) for i in self.intents.values()) + len(self.out_of_scope)

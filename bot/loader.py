@@ -1,0 +1,276 @@
+"""Load and validate the intent library folder, collecting every problem with file:line.
+
+Library code never prints or exits: it returns what it found and the CLI decides what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from rapidfuzz import process
+
+from .library import SAFETY_INTENTS, Intent, Lexicon, Library, Problem
+from .normalise import normalise
+from .yamlsource import YamlDoc, read_yaml
+
+LEXICON_FILE = "lexicon.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+# Files in the intents folder that are not intent files.
+NOT_INTENT_FILES = {LEXICON_FILE, OUT_OF_SCOPE_FILE, "services.yaml"}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    library: Library | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return self.library is not None and not self.errors
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    text = resources.files("bot.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    best = process.extractOne(word, list(choices), score_cutoff=60)
+    return f"did you mean '{best[0]}'?" if best else ""
+
+
+def _schema_problem(doc: YamlDoc, error: ValidationError) -> Problem:
+    path = tuple(error.absolute_path)
+    where = "/".join(str(p) for p in path) or "the file"
+    line = doc.line(path)
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = schema.get("properties", {})
+        unknown = [k for k in error.instance if k not in allowed]
+        key = unknown[0] if unknown else "?"
+        line = doc.key_lines.get((*path, key), line)
+        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        return Problem(doc.file, line, f"unknown key '{key}' in {where}", hint)
+    if validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+        return Problem(doc.file, line, f"'{missing}' is missing in {where}", "add it (see README)")
+    if validator == "type":
+        return Problem(doc.file, line, f"{where} should be a {error.validator_value}")
+    if validator in ("minLength", "minItems", "minProperties") or (
+        validator == "pattern" and path and path[-1] == "answer"
+    ):
+        return Problem(doc.file, line, f"{where} is empty", "write something here or remove it")
+    if validator == "pattern" and path and path[-1] == "reviewed":
+        return Problem(doc.file, line, "'reviewed' is not a date", "write it as YYYY-MM-DD")
+    if validator == "pattern":
+        return Problem(
+            doc.file, line, f"{where} is not a valid id", "use lower case letters, digits and _"
+        )
+    if validator == "const":
+        return Problem(doc.file, line, f"{where} should be {error.validator_value}")
+    return Problem(doc.file, line, f"{where}: {error.message}")
+
+
+def _validate(doc: YamlDoc, schema: str) -> list[Problem]:
+    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    return [_schema_problem(doc, e) for e in errors]
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
+    intents, problems = [], []
+    for index, raw in enumerate(doc.data.get("intents", [])):
+        path: tuple[str | int, ...] = ("intents", index)
+        reviewed = _parse_date(raw["reviewed"])
+        if reviewed is None:
+            problems.append(
+                Problem(doc.file, doc.line((*path, "reviewed")), "'reviewed' is not a real date")
+            )
+        intents.append(
+            Intent(
+                id=raw["id"],
+                title=raw["title"],
+                topic=doc.data["topic"],
+                examples=tuple(raw["examples"]),
+                answer=raw["answer"].strip(),
+                follow_ups=tuple(raw.get("follow_ups", ())),
+                sources=tuple(raw.get("sources", ())),
+                reviewed=reviewed,
+                safety=bool(raw.get("safety", False)),
+                local_services=tuple(raw.get("local_services", ())),
+                file=doc.file,
+                line=doc.line(path),
+                example_lines=tuple(
+                    doc.line((*path, "examples", i)) for i in range(len(raw["examples"]))
+                ),
+                answer_line=doc.line((*path, "answer")),
+            )
+        )
+    return intents, problems
+
+
+def _lexicon_from(doc: YamlDoc) -> tuple[Lexicon, list[Problem]]:
+    terms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    owner: dict[tuple[str, ...], str] = {}
+    problems: list[Problem] = []
+    for plain, variants in doc.data["terms"].items():
+        plain_words = tuple(normalise(str(plain)).split())
+        for index, variant in enumerate(variants):
+            key = tuple(normalise(variant).split())
+            line = doc.line(("terms", plain, index))
+            if not key or key == plain_words:
+                continue
+            if key in owner and owner[key] != plain:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        f"'{variant}' is listed under both '{owner[key]}' and '{plain}'",
+                        "a word can stand for only one thing: keep it in one place",
+                    )
+                )
+                continue
+            owner[key], terms[key] = plain, plain_words
+    return Lexicon(terms), problems
+
+
+def _cross_checks(intents: list[Intent]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, Intent] = {}
+    for intent in intents:
+        if intent.id in first:
+            other = first[intent.id]
+            problems.append(
+                Problem(
+                    intent.file,
+                    intent.line,
+                    f"the id '{intent.id}' is used twice",
+                    f"it is also at {other.file}:{other.line}; give one of them another id",
+                )
+            )
+        else:
+            first[intent.id] = intent
+    seen_example: dict[str, tuple[Intent, int]] = {}
+    for intent in intents:
+        for follow_up in intent.follow_ups:
+            if follow_up not in first:
+                problems.append(
+                    Problem(
+                        intent.file,
+                        intent.line,
+                        f"follow-up '{follow_up}' of '{intent.id}' names no intent",
+                        _did_you_mean(follow_up, first) or "check the spelling of the id",
+                    )
+                )
+        for example, line in zip(intent.examples, intent.example_lines, strict=True):
+            key = normalise(example)
+            if key in seen_example and seen_example[key][0].id != intent.id:
+                other, other_line = seen_example[key]
+                problems.append(
+                    Problem(
+                        intent.file,
+                        line,
+                        f"the example '{example}' is under both '{other.id}' and '{intent.id}'",
+                        f"it is also at {other.file}:{other_line}; keep it under one intent",
+                    )
+                )
+            seen_example.setdefault(key, (intent, line))
+        if intent.safety and intent.id not in SAFETY_INTENTS:
+            problems.append(
+                Problem(
+                    intent.file,
+                    intent.line,
+                    f"'{intent.id}' is marked safety: true",
+                    f"only {' and '.join(SAFETY_INTENTS)} can be safety intents",
+                )
+            )
+    for safety_id in SAFETY_INTENTS:
+        found = first.get(safety_id)
+        if found is None:
+            problems.append(
+                Problem("intents", 1, f"the safety intent '{safety_id}' is missing", "add it back")
+            )
+        elif not found.safety:
+            problems.append(
+                Problem(found.file, found.line, f"'{safety_id}' must have 'safety: true'")
+            )
+    return problems
+
+
+def _shown_as(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_library(directory: Path | str) -> LoadResult:
+    """Read every YAML file in `directory`. The library is None if any error was found."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return LoadResult(None, [Problem(str(directory), 1, "no such folder")])
+    problems: list[Problem] = []
+    intents: list[Intent] = []
+    topics: list[str] = []
+    lexicon, out_of_scope = Lexicon(), ()
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        doc, read_problems = read_yaml(path, _shown_as(path))
+        problems += read_problems
+        if doc is None:
+            continue
+        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
+        if path.name == "services.yaml":
+            continue  # the local services directory has its own checks
+        schema_problems = _validate(doc, kind or "intents")
+        problems += schema_problems
+        if schema_problems:
+            continue
+        if kind == "lexicon":
+            lexicon, more = _lexicon_from(doc)
+            problems += more
+        elif kind == "out_of_scope":
+            out_of_scope = tuple(doc.data["examples"])
+        else:
+            found, more = _intents_from(doc)
+            intents += found
+            problems += more
+            if doc.data["topic"] not in topics:
+                topics.append(doc.data["topic"])
+    if not intents and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
+    problems += _cross_checks(intents) if intents else []
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems)
+    library = Library(
+        intents={i.id: i for i in intents},
+        lexicon=lexicon,
+        out_of_scope=out_of_scope,
+        topics=tuple(topics),
+        directory=directory,
+    )
+    return LoadResult(library, problems)
+
+
+def as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
+    return [p.__dict__.copy() for p in problems]

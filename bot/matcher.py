@@ -1,0 +1,198 @@
+"""Fuzzy matching of a message against every example in the library.
+
+Pure: no Telegram, no I/O. Builds its indexes once per library, then ranks a message in well
+under a millisecond or two. Two signals are blended for every example, both computed in batch:
+
+* a character-level fuzzy score (rapidfuzz `process.cdist`, token_sort_ratio) that forgives
+  typos and word order, and
+* a keyword score: cosine similarity of IDF-weighted words, so rare, telling words ("abscess",
+  "sharps") count for more than common ones ("i", "get", "the"). Unlike WRatio or partial_ratio it
+  cannot let one long example, or a two-letter one, win everything.
+
+An intent scores its best example, nudged by how well the message fits the intent's examples
+taken together (its "profile"), which helps with long messages whose words are spread across
+several examples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .library import Library
+from .normalise import normalise
+
+OUT_OF_SCOPE = "_out_of_scope"
+
+NEGATORS = frozenset({"not", "no", "never", "dont", "cannot", "cant", "without", "nothing"})
+# Words that end a negation's reach: "i am not sure but he is blue" -> only "sure" is negated.
+NEGATION_STOPS = frozenset({"but", "and", "or", "so", "because", "just", "though", "now"})
+NEGATION_REACH = 3
+
+# Blend of the signals (tuned on the development set; see README "How matching works").
+W_FUZZY = 0.35
+W_KEYWORDS = 0.65
+W_PROFILE = 0.25
+MIN_CORRECTABLE = 4  # shorter words are too easy to "correct" into the wrong word
+CORRECTION_CUTOFF = 80.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One intent's score for a message, with the example that fitted best."""
+
+    intent: str
+    score: float
+    example: str = ""
+
+
+def mark_negation(words: list[str]) -> list[str]:
+    """Prefix the words a negator reaches with 'not_' so "not breathing" is not "breathing"."""
+    out: list[str] = []
+    reach = 0
+    for word in words:
+        if word in NEGATORS:
+            out.append("not")
+            reach = NEGATION_REACH
+            continue
+        if word in NEGATION_STOPS:
+            reach = 0
+        if reach:
+            out.append(f"not_{word}")
+            reach -= 1
+        else:
+            out.append(word)
+    return out
+
+
+class Matcher:
+    """Ranks intents for a message. Build one per library; it is immutable and thread-safe."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        owners: list[str] = []
+        raw: list[str] = []
+        for intent in library.intents.values():
+            for example in intent.examples:
+                owners.append(intent.id)
+                raw.append(example)
+        for example in library.out_of_scope:
+            owners.append(OUT_OF_SCOPE)
+            raw.append(example)
+        self._raw_examples = raw
+        self.intent_ids = sorted(set(owners))
+        index = {intent_id: n for n, intent_id in enumerate(self.intent_ids)}
+        self._owner = np.array([index[o] for o in owners], dtype=np.int64)
+        base = [self._base_words(text) for text in raw]
+        self.vocabulary = sorted({w for words in base for w in words if not w.startswith("not_")})
+        self._vocab_set = frozenset(self.vocabulary)
+        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+        words = [mark_negation(w) for w in base]
+        self._example_texts = [" ".join(w) for w in words]
+        self._build_keyword_index(words, owners)
+
+    # ------------------------------------------------------------------ text processing
+    def _base_words(self, text: str) -> list[str]:
+        return self.library.lexicon.apply(normalise(text).split())
+
+    def _correct_uncached(self, word: str) -> str:
+        if len(word) < MIN_CORRECTABLE or word.isdigit():
+            return word
+        best = process.extractOne(
+            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF
+        )
+        return str(best[0]) if best else word
+
+    def words(self, text: str) -> list[str]:
+        """The message as the matcher sees it: normalised, lexicon applied, typos corrected."""
+        base = self._base_words(text)
+        corrected = [w if w in self._vocab_set else self._correct(w) for w in base]
+        # A correction may have produced a lexicon variant ("nalaxone" -> "naloxone" is fine,
+        # but "pinz" -> "pins" must then become "needles"), so apply the lexicon once more.
+        return mark_negation(self.library.lexicon.apply(corrected))
+
+    # ------------------------------------------------------------------ keyword index
+    def _build_keyword_index(self, words: list[list[str]], owners: list[str]) -> None:
+        documents = [set(w) for w in words]
+        frequency: Counter[str] = Counter(t for doc in documents for t in doc)
+        total = len(documents)
+        self._idf = {t: math.log((1 + total) / (1 + df)) + 1.0 for t, df in frequency.items()}
+        self._unknown_idf = math.log(1 + total) + 1.0
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        norms = np.zeros(total)
+        for n, doc in enumerate(documents):
+            for t in doc:
+                self._postings[t].append(n)
+                norms[n] += self._idf[t] ** 2
+        self._norms = np.sqrt(np.maximum(norms, 1e-9))
+        self._posting_arrays = {t: np.array(p, dtype=np.int64) for t, p in self._postings.items()}
+        # Profile: the intent's examples pooled; weight = idf * share of its examples using it.
+        profile: dict[str, dict[int, float]] = defaultdict(dict)
+        counts = Counter(owners)
+        per_intent: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc, owner in zip(documents, owners, strict=True):
+            per_intent[owner].update(doc)
+        n_intents = len(self.intent_ids)
+        profile_norm = np.zeros(n_intents)
+        for intent_pos, intent_id in enumerate(self.intent_ids):
+            for t, c in per_intent[intent_id].items():
+                weight = self._idf[t] * math.sqrt(c / counts[intent_id])
+                profile[t][intent_pos] = weight
+                profile_norm[intent_pos] += weight**2
+        self._profile = {
+            t: (np.array(list(d.keys())), np.array(list(d.values()))) for t, d in profile.items()
+        }
+        self._profile_norm = np.sqrt(np.maximum(profile_norm, 1e-9))
+
+    def _keyword_scores(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        terms = set(words)
+        example_scores = np.zeros(len(self._raw_examples))
+        profile_scores = np.zeros(len(self.intent_ids))
+        message_norm = 0.0
+        for t in terms:
+            idf = self._idf.get(t, self._unknown_idf)
+            message_norm += idf**2
+            postings = self._posting_arrays.get(t)
+            if postings is not None:
+                example_scores[postings] += idf**2
+            prof = self._profile.get(t)
+            if prof is not None:
+                profile_scores[prof[0]] += idf * prof[1]
+        if message_norm == 0:
+            return example_scores, profile_scores
+        root = math.sqrt(message_norm)
+        return example_scores / (self._norms * root), profile_scores / (self._profile_norm * root)
+
+    # ------------------------------------------------------------------ ranking
+    def rank(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Intents best first (out-of-scope included as OUT_OF_SCOPE), scores in 0..1."""
+        words = self.words(text)
+        if not words or not self._raw_examples:
+            return []
+        query = " ".join(words)
+        fuzzy = process.cdist(
+            [query], self._example_texts, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=1
+        )[0].astype(np.float64) / 100.0
+        keywords, profile = self._keyword_scores(words)
+        example_scores = W_FUZZY * fuzzy + W_KEYWORDS * keywords
+        best = np.full(len(self.intent_ids), -1.0)
+        np.maximum.at(best, self._owner, example_scores)
+        intent_scores = (1 - W_PROFILE) * best + W_PROFILE * profile
+        order = np.argsort(-intent_scores)[:limit]
+        out = []
+        for pos in order:
+            members = np.flatnonzero(self._owner == pos)
+            top_example = members[np.argmax(example_scores[members])]
+            out.append(
+                Candidate(
+                    intent=self.intent_ids[pos],
+                    score=round(float(min(max(intent_scores[pos], 0.0), 1.0)), 4),
+                    example=self._raw_examples[top_example],
+                )
+            )
+        return out

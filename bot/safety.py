@@ -1,0 +1,180 @@
+"""The safety layer: does this message say an overdose or a crisis is happening now?
+
+A missed emergency is the worst failure this bot can have; a false alarm on "what are the signs
+of an overdose" is the second worst. So this layer looks for *cues* that something is happening
+now (he won't wake up, she's gone blue, I want to kill myself) and for *framing* that says the
+message is only about the subject (signs of, what if, last year, died of, not suicidal).
+
+The patterns are code, not staff-editable YAML, on purpose: they run before anything else and a
+slip in them could hide an emergency. They read the plain normalised text (never the staff
+lexicon), plus the matcher's spelling-corrected words as a second view.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _cue(name: str, pattern: str) -> Cue:
+    return Cue(name, re.compile(pattern))
+
+
+_NEG = r"(?:wont|won t|will not|cant|cannot|can not|not|isnt|is not|aint|couldnt|could not|doesnt|does not|didnt|did not|no)"
+_HE = r"(?:he|she|they|hes|shes|theyre|he is|she is|they are|i|im|i am|my \w+|mate|him|her|them|someone|somebody|this \w+|a \w+|the \w+|it)"
+
+EMERGENCY_CUES = (
+    _cue(
+        "will not wake",
+        rf"\b{_NEG} (?:\w+ ){{0,2}}(?:wake|waking|woken|rouse|rousing|roused|respond|responding|"
+        r"come round|coming round|come to|coming to|moving|answering me|reacting)\b",
+    ),
+    _cue("unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"),
+    _cue("out cold", r"\b(?:out cold|passed out|collapsed|slumped|keeled over|gone under|going under|"
+         r"back under|gone over|flatlin\w*)\b"),
+    _cue(
+        "breathing",
+        rf"\b(?:{_NEG}|stopped|stop|stops|barely|hardly|struggling to|can t) (?:\w+ ){{0,1}}breath\w*|"
+        r"\bbreath\w* (?:\w+ ){0,2}(?:once every|every now and then|slow|weird|funny|strange|shallow)|"
+        r"\btaking a breath every|\bgasping\b|\bgurgl\w*|\brattl\w*|\bsnoring (?:\w+ ){0,2}(?:weird|funny|strange|loud)",
+    ),
+    _cue(
+        "gone blue",
+        r"\b(?:gone|going|turned|turning|went|go|goes|is|are|look|looks|looking|lips|face|skin|"
+        r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b|"
+        r"\bfunny colour\b",
+    ),
+    _cue("fitting", r"\b(?:fitting|having a fit|seizure|seizing|convuls\w*|fitting)\b"),
+    _cue(
+        "overdosing now",
+        r"\b(?:overdosing|overdose|od|ods|oding|od ing|odd ing|odding|overdosed)\b.*"
+        r"\b(?:now|rn|help|quick|quickly|asap|please|pls|plz|hurry|urgent|emergency|think)\b|"
+        r"\b(?:now|rn|help|quick|asap|please|pls|think|someone|somebody|mate|friend) (?:\w+ ){0,4}"
+        r"(?:is |s )?(?:overdosing|oding|od ing|odding)\b",
+    ),
+    _cue(
+        "taken too much",
+        r"\b(?:done|taken|had|took|did) (?:\w+ ){0,2}too much\b.*\b(?:breath\w*|scared|help|going under|"
+        r"passing out|cant|heart)\b",
+    ),
+    _cue("help now", r"\bhelp (?:\w+ )?(?:od|overdose|overdosing)\b"),
+)
+
+CRISIS_CUES = (
+    _cue(
+        "kill myself",
+        r"\b(?:kill|killing|top|topping|end|ending|hang|hanging|off|offing) (?:my ?self|me ?self|myself|"
+        r"himself|herself|themselves)\b",
+    ),
+    _cue(
+        "end it",
+        r"\b(?:end|ending|finish) (?:it|it all|everything|my life|things|his life|her life)\b|"
+        r"\btake (?:my|his|her) (?:own )?life\b|\bsuicid\w*|\bwant(?:s)? to die\b|\bwanna die\b|"
+        r"\b(?:going|gonna|ready) to die\b|\bwish i (?:was|were|wasnt|wasn t) (?:dead|here|alive|born)\b",
+    ),
+    _cue(
+        "not be here",
+        r"\b(?:dont|do not|don t) want to (?:be here|be alive|live|exist|wake up|carry on|go on)\b|"
+        r"\bbetter off (?:dead|without me|if i (?:wasnt|was not|wasn t|were not|weren t))\b|"
+        r"\bno (?:point|reason) (?:in )?(?:living|going on|being alive|anymore|any more|carrying on)\b|"
+        r"\bcant go on\b|\bcannot go on\b|\bcan t go on\b|\b(?:all|it) to stop for good\b|"
+        r"\bso i (?:just )?(?:dont|don t|do not|never) wake up\b",
+    ),
+    _cue(
+        "self harm",
+        r"\bself ?harm\w*|\b(?:cutting|cut|burning|burnt|burned|hurting|hurt|harming|harm|stabbing) "
+        r"(?:my ?self|myself|my (?:arm|arms|wrist|wrists|leg|legs|skin))\b|\bbeen cutting\b",
+    ),
+    _cue(
+        "on purpose",
+        r"\b(?:on purpose|deliberately|intentionally)\b.*\b(?:overdose|od|pills|lot|shot|die|wake)\b|"
+        r"\b(?:overdose|od|pills|lot|shot) .*\b(?:on purpose|deliberately|to end it)\b|"
+        r"\btake (?:the lot|them all|all of them|all my pills)\b",
+    ),
+    _cue(
+        "goodbye",
+        r"\b(?:goodbye|good bye) (?:messages?|letters?|notes?|texts?)\b|\bwritten (?:letters|a letter|"
+        r"notes|a note) (?:for|to) (?:my|the) \w+\b|\bsuicide note\b",
+    ),
+    _cue(
+        "jump",
+        r"\b(?:going to|gonna|about to|want to|wanna) jump\b|\bjump (?:off|from|in front)\b|"
+        r"\b(?:over|off) the edge\b|\bon (?:the|a) (?:bridge|ledge|roof)\b",
+    ),
+)
+
+# The message is about the subject, or about another time, not something happening now.
+TOPIC_GUARDS = re.compile(
+    r"\b(?:signs?|symptoms?|look like|looks like|how (?:do|would|can|could|will|d) (?:i|you|u|we|"
+    r"people|someone) (?:tell|know|spot|recogni[sz]e)|how to (?:tell|know|spot)|what happens|"
+    r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|last (?:year|month|week)|years ago|months ago|"
+    r"died|passed away|lost (?:my|him|her|a)|funeral|used to|training|course|learn|"
+    r"awareness|statistics|stats|essay|in the news|film|documentary|song|one day)\b"
+)
+# A conditional before the cue frames it as "what if", not "now".
+CONDITIONAL = re.compile(r"\b(?:if|what if|in case|ever|whenever|supposing|suppose)\b")
+# Words that say "now", which outweigh a topic guard (but not a conditional).
+URGENT = re.compile(
+    r"\b(?:right now|now|rn|asap|quick|quickly|hurry|urgent|help me|please help|pls help|"
+    r"what do i do|what should i do|what now|999|ambulance)\b"
+)
+NEGATED = re.compile(r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$")
+
+
+@dataclass(frozen=True)
+class SafetyVerdict:
+    """What the safety layer decided. `reason` names the rule, never the user's words."""
+
+    intent: str | None
+    reason: str = ""
+    guarded: bool = False  # a cue was seen, but the framing says it is not happening now
+
+    @property
+    def fired(self) -> bool:
+        return self.intent is not None
+
+
+def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | None:
+    for cue in cues:
+        for match in cue.pattern.finditer(text):
+            if cue.name in ("kill myself", "end it", "not be here", "self harm") and NEGATED.search(
+                text[: match.start()]
+            ):
+                continue  # "not suicidal", "i would never kill myself"
+            return cue, match
+    return None
+
+
+def _framed_as_not_now(text: str, cue_start: int) -> bool:
+    conditional = CONDITIONAL.search(text[:cue_start])
+    if conditional:
+        return True
+    return bool(TOPIC_GUARDS.search(text)) and not URGENT.search(text)
+
+
+def assess(text: str, corrected: str = "") -> SafetyVerdict:
+    """Judge one normalised message (`corrected`: the matcher's spelling-corrected view)."""
+    views = [text] if not corrected or corrected == text else [text, corrected]
+    guarded = False
+    for intent, cues in ((OVERDOSE_EMERGENCY, EMERGENCY_CUES), (CRISIS_SUPPORT, CRISIS_CUES)):
+        for view in views:
+            found = _first_cue(cues, view)
+            if found is None:
+                continue
+            cue, match = found
+            if intent == OVERDOSE_EMERGENCY and _framed_as_not_now(view, match.start()):
+                guarded = True
+                continue
+            if intent == CRISIS_SUPPORT and CONDITIONAL.search(view[: match.start()]) and not URGENT.search(view):
+                guarded = True
+                continue
+            return SafetyVerdict(intent, cue.name)
+    return SafetyVerdict(None, "", guarded)
