@@ -19,10 +19,10 @@ class Action(str, Enum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.40  # top score needed to answer outright ...
-    margin: float = 0.06  # ... when it leads the runner-up by at least this much
-    sure: float = 0.62  # above this, answer even if the runner-up is close
-    clarify: float = 0.30  # below this, fall back
+    answer: float = 0.24  # top score needed to answer outright ...
+    margin: float = 0.01  # ... when it leads the runner-up by at least this much
+    sure: float = 0.45  # above this, answer even if the runner-up is close
+    clarify: float = 0.22  # below this, fall back
     safety_match: float = 0.50  # the matcher alone may send a safety answer above this
     choices: int = 3
 
@@ -56,8 +56,15 @@ def decide(
     if not candidates:
         return Decision(Action.FALLBACK, reason="nothing matched")
     top = candidates[0]
-    if top.intent in SAFETY_INTENTS and top.score >= thresholds.safety_match:
-        return Decision(Action.SAFETY, top.intent, score=top.score, reason="safety:matcher")
+    if top.intent in SAFETY_INTENTS:
+        if top.score >= thresholds.safety_match:
+            return Decision(Action.SAFETY, top.intent, score=top.score, reason="safety:matcher")
+        # A weak resemblance to an emergency is not an emergency: no cue fired and the
+        # matcher is unsure, so decide among the other intents (the fallback names 999).
+        candidates = _without(candidates, SAFETY_INTENTS)
+        if not candidates:
+            return Decision(Action.FALLBACK, reason="nothing matched")
+        top = candidates[0]
     if top.intent == OUT_OF_SCOPE:
         return Decision(Action.FALLBACK, score=top.score, reason="out of scope")
     real = _without(candidates, (OUT_OF_SCOPE,))

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .library import Library
 from .normalise import normalise
@@ -37,9 +38,10 @@ NEGATION_REACH = 3
 # Blend of the signals (tuned on the development set; see README "How matching works").
 W_FUZZY = 0.35
 W_KEYWORDS = 0.65
-W_PROFILE = 0.25
+W_PROFILE = 0.7
+fuzz_scorer = fuzz.token_sort_ratio
 MIN_CORRECTABLE = 4  # shorter words are too easy to "correct" into the wrong word
-CORRECTION_CUTOFF = 80.0
+LONG_WORD = 8  # from this length a word may be two typos away from the word meant
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,9 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str:
         if len(word) < MIN_CORRECTABLE or word.isdigit():
             return word
+        # Edits, with a swap of two letters ("exchnage") counting as one.
         best = process.extractOne(
-            word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF
+            word, self.vocabulary, scorer=OSA.distance, score_cutoff=2 if len(word) >= LONG_WORD else 1
         )
         return str(best[0]) if best else word
 
@@ -176,7 +179,7 @@ class Matcher:
             return []
         query = " ".join(words)
         fuzzy = process.cdist(
-            [query], self._example_texts, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=1
+            [query], self._example_texts, scorer=fuzz_scorer, dtype=np.uint8, workers=1
         )[0].astype(np.float64) / 100.0
         keywords, profile = self._keyword_scores(words)
         example_scores = W_FUZZY * fuzzy + W_KEYWORDS * keywords

@@ -39,7 +39,7 @@ EMERGENCY_CUES = (
     ),
     _cue("unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"),
     _cue("out cold", r"\b(?:out cold|passed out|collapsed|slumped|keeled over|gone under|going under|"
-         r"back under|gone over|flatlin\w*)\b"),
+         r"back under|gone over|going over|flatlin\w*|gone floppy|eyes (?:\w+ )?roll\w*)\b"),
     _cue(
         "breathing",
         rf"\b(?:{_NEG}|stopped|stop|stops|barely|hardly|struggling to|can t) (?:\w+ ){{0,1}}breath\w*|"
@@ -97,12 +97,15 @@ CRISIS_CUES = (
         "on purpose",
         r"\b(?:on purpose|deliberately|intentionally)\b.*\b(?:overdose|od|pills|lot|shot|die|wake)\b|"
         r"\b(?:overdose|od|pills|lot|shot) .*\b(?:on purpose|deliberately|to end it)\b|"
-        r"\btake (?:the lot|them all|all of them|all my pills)\b",
+        r"\btake (?:the lot|them all|all of them|all my pills)\b|"
+        r"\b(?:do|doing) something (?:to|stupid to) (?:my ?self|myself)\b",
     ),
     _cue(
         "goodbye",
         r"\b(?:goodbye|good bye) (?:messages?|letters?|notes?|texts?)\b|\bwritten (?:letters|a letter|"
-        r"notes|a note) (?:for|to) (?:my|the) \w+\b|\bsuicide note\b",
+        r"notes|a note) (?:for|to) (?:my|the) \w+\b|\bsuicide note\b|"
+        r"\b(?:wrote|written|writing|left) (?:a |my )?(?:note|notes|letter|letters) (?:\w+ )?(?:to|for) "
+        r"(?:my|the|me|everyone)\b",
     ),
     _cue(
         "jump",
@@ -118,6 +121,11 @@ TOPIC_GUARDS = re.compile(
     r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|last (?:year|month|week)|years ago|months ago|"
     r"died|passed away|lost (?:my|him|her|a)|funeral|used to|training|course|learn|"
     r"awareness|statistics|stats|essay|in the news|film|documentary|song|one day)\b"
+)
+# Said outright: this is not happening now. Nothing outweighs these.
+NOT_NOW = re.compile(
+    r"\b(?:just asking|only asking|not happening|hypothetical\w*|for future reference|in (?:the )?future|"
+    r"for the future|just curious|just wondering)\b"
 )
 # A conditional before the cue frames it as "what if", not "now".
 CONDITIONAL = re.compile(r"\b(?:if|what if|in case|ever|whenever|supposing|suppose)\b")
@@ -154,27 +162,39 @@ def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | 
 
 
 def _framed_as_not_now(text: str, cue_start: int) -> bool:
-    conditional = CONDITIONAL.search(text[:cue_start])
-    if conditional:
+    if NOT_NOW.search(text) or CONDITIONAL.search(text[:cue_start]):
         return True
     return bool(TOPIC_GUARDS.search(text)) and not URGENT.search(text)
+
+
+def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
+    found = _first_cue(CRISIS_CUES, view)
+    if found and CONDITIONAL.search(view[: found[1].start()]) and not URGENT.search(view):
+        return None  # "what do i do if a friend says they want to die": support, not a crisis now
+    return found
 
 
 def assess(text: str, corrected: str = "") -> SafetyVerdict:
     """Judge one normalised message (`corrected`: the matcher's spelling-corrected view)."""
     views = [text] if not corrected or corrected == text else [text, corrected]
     guarded = False
-    for intent, cues in ((OVERDOSE_EMERGENCY, EMERGENCY_CUES), (CRISIS_SUPPORT, CRISIS_CUES)):
-        for view in views:
-            found = _first_cue(cues, view)
-            if found is None:
-                continue
-            cue, match = found
-            if intent == OVERDOSE_EMERGENCY and _framed_as_not_now(view, match.start()):
-                guarded = True
-                continue
-            if intent == CRISIS_SUPPORT and CONDITIONAL.search(view[: match.start()]) and not URGENT.search(view):
-                guarded = True
-                continue
-            return SafetyVerdict(intent, cue.name)
+    for view in views:
+        crisis = _crisis(view)
+        found = _first_cue(EMERGENCY_CUES, view)
+        if found is None:
+            continue
+        cue, match = found
+        if crisis and crisis[1].start() < match.end() and match.start() < crisis[1].end():
+            # "so i just dont wake up" is a plan to die, not someone who won't wake now.
+            return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
+        if _framed_as_not_now(view, match.start()):
+            guarded = True
+            continue
+        return SafetyVerdict(OVERDOSE_EMERGENCY, cue.name)
+    for view in views:
+        crisis = _crisis(view)
+        if crisis:
+            return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
+        if _first_cue(CRISIS_CUES, view):
+            guarded = True
     return SafetyVerdict(None, "", guarded)
