@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .library import SAFETY_INTENTS
 from .matcher import OUT_OF_SCOPE, Candidate
 from .safety import SafetyVerdict
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     SAFETY = "safety"  # an emergency or crisis happening now: its answer, first and alone
     ANSWER = "answer"
     CLARIFY = "clarify"  # two or three close candidates: offer them as choices

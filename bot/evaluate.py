@@ -81,7 +81,7 @@ def read_cases(path: Path, known: set[str]) -> tuple[list[Case], list[Problem]]:
     if doc is None:
         return [], problems
     if not isinstance(doc.data, list):
-        return [], [Problem(doc.file, 1, "an evaluation file is a list of cases", "see eval/README")]
+        return [], [Problem(doc.file, 1, "an evaluation file is a list of cases", "see README")]
     cases: list[Case] = []
     for index, raw in enumerate(doc.data):
         line = doc.line((index,))

@@ -107,7 +107,10 @@ class Matcher:
             return word
         # Edits, with a swap of two letters ("exchnage") counting as one.
         best = process.extractOne(
-            word, self.vocabulary, scorer=OSA.distance, score_cutoff=2 if len(word) >= LONG_WORD else 1
+            word,
+            self.vocabulary,
+            scorer=OSA.distance,
+            score_cutoff=2 if len(word) >= LONG_WORD else 1,
         )
         return str(best[0]) if best else word
 

@@ -20,6 +20,11 @@ FALLBACK_TEXT = (
     "If someone is in danger right now, call 999."
 )
 CLARIFY_TEXT = "I want to get this right. Which of these did you mean?"
+# Words that point back at the last answer: "where can i get it", "how do i use one".
+REFERRING = frozenset(
+    {"it", "that", "this", "them", "one", "ones", "there", "those", "these", "they"}
+)
+MAX_FOLLOW_UP_WORDS = 8  # "where can i get it" is short; a long message carries its own topic
 EMPTY_TEXT = "Hi. You can type a question, or pick a topic below."
 
 
@@ -70,10 +75,14 @@ class Responder:
         # previous answer added, and keep that reading only if it is clearly better.
         if decision.action is Action.ANSWER and decision.score >= self.thresholds.sure:
             return decision, candidates
-        hint = self.library.intents[context].title
-        more = self.matcher.rank(f"{text} {hint}")
+        words = normalise(text).split()
+        if len(words) > MAX_FOLLOW_UP_WORDS or not REFERRING.intersection(words):
+            return decision, candidates  # it does not point back at the last answer
+        previous = self.library.intents[context]
+        related = set(previous.follow_ups) | {i.id for i in self.library.by_topic(previous.topic)}
+        more = self.matcher.rank(f"{text} {previous.title}")
         better = decide(more, assess(normalise(text)), self.thresholds)
-        if better.action is Action.ANSWER and (
+        if better.action is Action.ANSWER and better.intent in related and (
             decision.action is not Action.ANSWER or better.score > decision.score + 0.05
         ):
             return better, more

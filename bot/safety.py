@@ -29,7 +29,6 @@ def _cue(name: str, pattern: str) -> Cue:
 
 
 _NEG = r"(?:wont|won t|will not|cant|cannot|can not|not|isnt|is not|aint|couldnt|could not|doesnt|does not|didnt|did not|no)"
-_HE = r"(?:he|she|they|hes|shes|theyre|he is|she is|they are|i|im|i am|my \w+|mate|him|her|them|someone|somebody|this \w+|a \w+|the \w+|it)"
 
 EMERGENCY_CUES = (
     _cue(
