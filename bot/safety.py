@@ -166,8 +166,17 @@ def _framed_as_not_now(text: str, cue_start: int) -> bool:
     return bool(TOPIC_GUARDS.search(text)) and not URGENT.search(text)
 
 
+# Talking about the subject, not a person in crisis: "suicide rates in scotland".
+RESEARCH = re.compile(
+    r"\b(?:rates?|statistics|stats|figures|essay|research|dissertation|"
+    r"film|documentary|book|song|news|article)\b"
+)
+
+
 def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
     found = _first_cue(CRISIS_CUES, view)
+    if found and (NOT_NOW.search(view) or RESEARCH.search(view)) and not URGENT.search(view):
+        return None
     if found and CONDITIONAL.search(view[: found[1].start()]) and not URGENT.search(view):
         return None  # "what do i do if a friend says they want to die": support, not a crisis now
     return found
