@@ -41,7 +41,9 @@ W_KEYWORDS = 0.65
 W_PROFILE = 0.7
 fuzz_scorer = fuzz.token_sort_ratio
 MIN_CORRECTABLE = 4  # shorter words are too easy to "correct" into the wrong word
-LONG_WORD = 8  # from this length a word may be two typos away from the word meant
+LONG_WORD = 8
+# A word no example uses is evidence of nothing, but many of them say "this is off-topic".
+UNKNOWN_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class Matcher:
         frequency: Counter[str] = Counter(t for doc in documents for t in doc)
         total = len(documents)
         self._idf = {t: math.log((1 + total) / (1 + df)) + 1.0 for t, df in frequency.items()}
-        self._unknown_idf = math.log(1 + total) + 1.0
+        self._unknown_idf = (math.log(1 + total) + 1.0) * UNKNOWN_WEIGHT
         self._postings: dict[str, list[int]] = defaultdict(list)
         norms = np.zeros(total)
         for n, doc in enumerate(documents):

@@ -13,6 +13,22 @@ from .library import Problem
 
 Path_ = tuple[str | int, ...]
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loading (libyaml's when present) that leaves dates as text.
+
+    PyYAML turns 2026-11-25 into a date and *raises* on an impossible one like 2025-02-30, which
+    would lose the line number; as text, the schema and the loader check it with file:line.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 @dataclass
 class YamlDoc:
@@ -74,8 +90,8 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
         hint = "save it as UTF-8 text" if isinstance(exc, UnicodeDecodeError) else ""
         return None, [Problem(shown_as, 1, f"cannot read the file: {exc.__class__.__name__}", hint)]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
