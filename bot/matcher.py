@@ -44,6 +44,7 @@ MIN_CORRECTABLE = 4  # shorter words are too easy to "correct" into the wrong wo
 LONG_WORD = 8
 # A word no example uses is evidence of nothing, but many of them say "this is off-topic".
 UNKNOWN_WEIGHT = 0.6
+NEAR_EXACT = 0.92  # token_sort_ratio at which a message counts as one of the examples
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,10 @@ class Matcher:
         best = np.full(len(self.intent_ids), -1.0)
         np.maximum.at(best, self._owner, example_scores)
         intent_scores = (1 - W_PROFILE) * best + W_PROFILE * profile
+        # A message (nearly) identical to an example is that example, whatever the blend says.
+        exact = np.zeros(len(self.intent_ids))
+        np.maximum.at(exact, self._owner, np.where(fuzzy >= NEAR_EXACT, fuzzy, 0.0))
+        intent_scores = np.maximum(intent_scores, exact)
         order = np.argsort(-intent_scores)[:limit]
         out = []
         for pos in order:

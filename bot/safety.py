@@ -29,6 +29,13 @@ def _cue(name: str, pattern: str) -> Cue:
 
 
 _NEG = r"(?:wont|won t|will not|cant|cannot|can not|not|isnt|is not|aint|couldnt|could not|doesnt|does not|didnt|did not|no)"
+_OD = r"(?:overdosing|overdose|overdosed|overdoses|od|ods|oding|od ing|odd ing|odding|oded)"
+_NALOXONE = r"(?:naloxone|narcan|nyxoid|prenoxad|prenoxid|nasal spray|spray|injection)"
+# Words that say "now" inside a message about an overdose.
+_NOW = (
+    r"(?:now|rn|help|quick|quickly|asap|please|pls|plz|hurry|urgent|emergency|think|what do i do|"
+    r"wot do i do|what now|what should i do|save (?:him|her|them)|999|ambulance)"
+)
 
 EMERGENCY_CUES = (
     _cue(
@@ -37,34 +44,45 @@ EMERGENCY_CUES = (
         r"come round|coming round|come to|coming to|moving|answering me|reacting)\b",
     ),
     _cue("unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"),
-    _cue("out cold", r"\b(?:out cold|passed out|collapsed|slumped|keeled over|gone under|going under|"
-         r"back under|gone over|going over|flatlin\w*|gone floppy|eyes (?:\w+ )?roll\w*)\b"),
+    _cue(
+        "out cold",
+        # "collapsed veins" is about injecting, not a person who has collapsed.
+        r"\b(?:out cold|passed out|collapsed(?! veins?)|slumped|keeled over|gone under|going under|"
+        r"back under|gone over|going over|flatlin\w*|gone floppy|eyes (?:\w+ )?roll\w*)\b",
+    ),
     _cue(
         "breathing",
         rf"\b(?:{_NEG}|stopped|stop|stops|barely|hardly|struggling to|can t) (?:\w+ ){{0,1}}breath\w*|"
-        r"\bbreath\w* (?:\w+ ){0,2}(?:once every|every now and then|slow|weird|funny|strange|shallow)|"
-        r"\btaking a breath every|\bgasping\b|\bgurgl\w*|\brattl\w*|\bsnoring (?:\w+ ){0,2}(?:weird|funny|strange|loud)",
+        r"\bbreath\w* (?:\w+ ){0,2}(?:once every|every now and then|slow|weird|funny|strange|shallow|rattl\w*)|"
+        r"\btaking a breath every|\bgasping\b|\bgurgl\w*|\bsnoring (?:\w+ ){0,2}(?:weird|funny|strange|loud)",
     ),
     _cue(
         "gone blue",
         r"\b(?:gone|going|turned|turning|went|go|goes|is|are|look|looks|looking|lips|face|skin|"
-        r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b|"
-        r"\bfunny colour\b",
+        r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b",
     ),
-    _cue("fitting", r"\b(?:fitting|having a fit|seizure|seizing|convuls\w*|fitting)\b"),
+    _cue("fitting", r"\b(?:fitting|having a fit|seizure|seizing|convuls\w*)\b"),
     _cue(
         "overdosing now",
-        r"\b(?:overdosing|overdose|od|ods|oding|od ing|odd ing|odding|overdosed)\b.*"
-        r"\b(?:now|rn|help|quick|quickly|asap|please|pls|plz|hurry|urgent|emergency|think)\b|"
-        r"\b(?:now|rn|help|quick|asap|please|pls|think|someone|somebody|mate|friend) (?:\w+ ){0,4}"
-        r"(?:is |s )?(?:overdosing|oding|od ing|odding)\b",
+        rf"\b{_OD}\b.*\b{_NOW}\b|\b{_NOW}\b.*\b{_OD}\b|"
+        rf"\b(?:someone|somebody|mate|friend|he|she|they|hes|shes|he is|she is) (?:\w+ ){{0,3}}"
+        rf"(?:is |s |has |just )?(?:overdosing|oding|od ing|odding|oded|overdosed)\b",
+    ),
+    _cue(
+        "naloxone not working",
+        rf"\b{_NALOXONE}\b.*\b(?:not working|isnt working|is not working|didnt work|did not work|"
+        r"hasnt worked|has not worked|no difference|nothing happened|still not)\b",
+    ),
+    _cue(
+        "ambulance coming",
+        r"\b(?:waiting for (?:the |an )?ambulance|ambulance (?:is )?on (?:its|the|their) way|"
+        r"(?:on the phone to|called|rang|ringing|calling) 999)\b",
     ),
     _cue(
         "taken too much",
         r"\b(?:done|taken|had|took|did) (?:\w+ ){0,2}too much\b.*\b(?:breath\w*|scared|help|going under|"
         r"passing out|cant|heart)\b",
     ),
-    _cue("help now", r"\bhelp (?:\w+ )?(?:od|overdose|overdosing)\b"),
 )
 
 CRISIS_CUES = (
@@ -77,14 +95,19 @@ CRISIS_CUES = (
         "end it",
         r"\b(?:end|ending|finish) (?:it|it all|everything|my life|things|his life|her life)\b|"
         r"\btake (?:my|his|her) (?:own )?life\b|\bsuicid\w*|\bwant(?:s)? to die\b|\bwanna die\b|"
-        r"\b(?:going|gonna|ready) to die\b|\bwish i (?:was|were|wasnt|wasn t) (?:dead|here|alive|born)\b",
+        r"\b(?:i am|im|i m) (?:going|gonna|ready) to die\b|"
+        r"\bwish i (?:was|were|wasnt|wasn t) (?:dead|here|alive|born)\b|"
+        r"\b(?:easiest|quickest|best|fastest|painless|least painful) way to (?:die|kill|end)\b",
     ),
     _cue(
         "not be here",
-        r"\b(?:dont|do not|don t) want to (?:be here|be alive|live|exist|wake up|carry on|go on)\b|"
+        r"\b(?:dont|do not|don t) (?:want to|wanna) (?:be here|be alive|live|exist|wake up|carry on|go on)\b|"
         r"\bbetter off (?:dead|without me|if i (?:wasnt|was not|wasn t|were not|weren t))\b|"
         r"\bno (?:point|reason) (?:in )?(?:living|going on|being alive|anymore|any more|carrying on)\b|"
+        r"\bpoint (?:in|of) (?:living|being alive|going on)\b|\b(?:tired|sick) of (?:living|life|being alive)\b|"
+        r"\blife (?:isnt|is not|aint|isn t) worth\b|\bnot worth living\b|\bdone with (?:life|living)\b|"
         r"\bcant go on\b|\bcannot go on\b|\bcan t go on\b|\b(?:all|it) to stop for good\b|"
+        r"\bcant take (?:it|this) (?:anymore|any more|no more)\b|"
         r"\bso i (?:just )?(?:dont|don t|do not|never) wake up\b",
     ),
     _cue(
@@ -104,18 +127,20 @@ CRISIS_CUES = (
         r"\b(?:goodbye|good bye) (?:messages?|letters?|notes?|texts?)\b|\bwritten (?:letters|a letter|"
         r"notes|a note) (?:for|to) (?:my|the) \w+\b|\bsuicide note\b|"
         r"\b(?:wrote|written|writing|left) (?:a |my )?(?:note|notes|letter|letters) (?:\w+ )?(?:to|for) "
-        r"(?:my|the|me|everyone)\b",
+        r"(?:my|the|me|everyone)\b|\b(?:wrote|written|left) my (?:note|letters?)\b|"
+        r"\b(?:texted|messaged|sent|text|message) (?:me )?(?:a )?goodbye\b|\bsorry for everything\b",
     ),
     _cue(
         "jump",
         r"\b(?:going to|gonna|about to|want to|wanna) jump\b|\bjump (?:off|from|in front)\b|"
         r"\b(?:over|off) the edge\b|\bon (?:the|a) (?:bridge|ledge|roof)\b",
     ),
+    _cue("in crisis", r"\b(?:im|i am|i m) in (?:a )?crisis\b|\bcrisis (?:help|line|team|now)\b"),
 )
 
 # The message is about the subject, or about another time, not something happening now.
 TOPIC_GUARDS = re.compile(
-    r"\b(?:signs?|symptoms?|look like|looks like|how (?:do|would|can|could|will|d) (?:i|you|u|we|"
+    r"\b(?:signs?|symptoms?|what (?:does|do|would|will) (?:\w+ ){0,4}look like|how (?:do|would|can|could|will|d) (?:i|you|u|we|"
     r"people|someone) (?:tell|know|spot|recogni[sz]e)|how to (?:tell|know|spot)|what happens|"
     r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|last (?:year|month|week)|years ago|months ago|"
     r"died|passed away|lost (?:my|him|her|a)|funeral|used to|training|course|learn|"
@@ -126,7 +151,7 @@ NOT_NOW = re.compile(
     r"\b(?:just asking|only asking|not happening|hypothetical\w*|for future reference|in (?:the )?future|"
     r"for the future|just curious|just wondering)\b"
 )
-# A conditional before the cue frames it as "what if", not "now".
+# A conditional before or inside the cue frames it as "what if", not "now".
 CONDITIONAL = re.compile(r"\b(?:if|what if|in case|ever|whenever|supposing|suppose)\b")
 # Words that say "now", which outweigh a topic guard (but not a conditional).
 URGENT = re.compile(
@@ -149,7 +174,12 @@ class SafetyVerdict:
         return self.intent is not None
 
 
+# Phrases that use a cue word about something other than a person: "my veins have collapsed".
+NOT_A_PERSON = re.compile(r"\bveins? (?:\w+ ){0,2}collapsed\b|\bcollapsed veins?\b")
+
+
 def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | None:
+    text = NOT_A_PERSON.sub(lambda m: "_" * len(m.group()), text)  # keeps positions
     for cue in cues:
         for match in cue.pattern.finditer(text):
             if cue.name in ("kill myself", "end it", "not be here", "self harm") and NEGATED.search(
@@ -160,8 +190,8 @@ def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | 
     return None
 
 
-def _framed_as_not_now(text: str, cue_start: int) -> bool:
-    if NOT_NOW.search(text) or CONDITIONAL.search(text[:cue_start]):
+def _framed_as_not_now(text: str, cue_end: int) -> bool:
+    if NOT_NOW.search(text) or CONDITIONAL.search(text[:cue_end]):
         return True
     return bool(TOPIC_GUARDS.search(text)) and not URGENT.search(text)
 
@@ -195,7 +225,7 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
         if crisis and crisis[1].start() < match.end() and match.start() < crisis[1].end():
             # "so i just dont wake up" is a plan to die, not someone who won't wake now.
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
-        if _framed_as_not_now(view, match.start()):
+        if _framed_as_not_now(view, match.end()):
             guarded = True
             continue
         return SafetyVerdict(OVERDOSE_EMERGENCY, cue.name)
