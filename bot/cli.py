@@ -40,8 +40,14 @@ def _responder(directory: Path) -> Responder | None:
 
 # ---------------------------------------------------------------------- check
 def cmd_check(args: argparse.Namespace) -> int:
+    from .services import check_services
+
     result = load_library(args.dir)
     _print_problems(result.problems, sys.stdout)
+    services = check_services(args.services, result.library)  # --services, else SERVICES_FILE
+    _print_problems(services.problems, sys.stdout)
+    if services.summary:
+        print(services.summary)
     if not result.ok:
         print(f"{len(result.errors)} error(s) in {args.dir}")
         return EXIT_PROBLEMS
@@ -51,7 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"OK: {len(library.intents)} intents, {library.example_count} examples, "
         f"{len(library.lexicon.terms)} lexicon entries in {args.dir}"
     )
-    return EXIT_OK
+    return EXIT_PROBLEMS if services.errors else EXIT_OK
 
 
 # ---------------------------------------------------------------------- chat
@@ -157,6 +163,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.misses:
         args.misses.write_text(json.dumps(misses_as_json(report), indent=2, ensure_ascii=False))
         print(f"misses written to {args.misses}")
+    if args.sweep or args.html:
+        from .eval_cli import sweep_and_html
+
+        sweep_and_html(args, responder, cases, report)
     if args.min_accuracy is not None and report.accuracy < args.min_accuracy:
         print(f"FAIL: accuracy {report.accuracy:.1%} is below {args.min_accuracy:.1%}")
         return EXIT_PROBLEMS
@@ -179,7 +189,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .telegram_app import run_bot
 
-    return run_bot(settings, directory)
+    library = _load_or_explain(directory).library
+    if library is None:
+        return EXIT_PROBLEMS
+    return run_bot(settings, directory, library)
 
 
 def _fraction(text: str) -> float:
@@ -203,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check the intent library for mistakes")
     p.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR, help="the intents folder")
+    p.add_argument("--services", type=Path, help="also check this local services file "
+                   "(default: SERVICES_FILE, if set)")
     p.set_defaults(func=cmd_check)
 
     p = add("chat", cmd_chat, "talk to the bot in the terminal")
@@ -216,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--misses", type=Path, help="write the misses to this JSON file")
     p.add_argument("--min-accuracy", type=_fraction, help="fail below this (0.92 or 92%%)")
     p.add_argument("--confusions", type=int, default=20, help="how many confusions to list")
+    p.add_argument("--sweep", action="store_true", help="also measure at a range of thresholds")
+    p.add_argument("--html", type=Path, metavar="FILE", help="also write a one-page HTML report")
 
     add("run", cmd_run, "start the bot (Telegram if a token is set, else the terminal chat)")
     _add_extensions(sub)

@@ -1,0 +1,77 @@
+"""`hrbot lint`: the library's wording, readability, confusable intents and governance.
+
+`hrbot check` says whether the library loads; lint says whether it is good. Library code: it
+returns problems with file:line and a hint, and the CLI (bot/lint_cli.py) prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .library import Library, Problem
+from .lint_confusion import FOLDS, check_confusion
+from .lint_governance import check_governance
+from .lint_numbers import load_checked_numbers
+from .lint_readability import check_readability
+from .lint_source import SourceMap
+from .lint_terms import check_language, load_terms
+from .loader import load_library
+
+STAFF_DIR = "staff"  # intents/staff/: staff lists, not intent files (the loader skips folders)
+TERMS_FILE = "terms.yaml"
+CHECKED_NUMBERS_FILE = "checked_numbers.yaml"
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    max_age_months: int = 12
+    confusion: bool = True  # the slowest rule (seconds); a live reload leaves it out
+    folds: int = FOLDS
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class LintResult:
+    library: Library | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return self.library is None or bool(self.errors) or (strict and bool(self.warnings))
+
+
+def _order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.file, problem.line, problem.message)
+
+
+def lint_library(directory: Path | str, options: LintOptions | None = None) -> LintResult:
+    """Load the library, then run every lint rule on it. Load errors stop the rules."""
+    options = options or LintOptions()
+    directory = Path(directory)
+    loaded = load_library(directory)
+    if loaded.library is None:
+        return LintResult(None, loaded.problems)
+    library = loaded.library
+    staff = directory / STAFF_DIR
+    terms, problems = load_terms(staff / TERMS_FILE)
+    checked, more = load_checked_numbers(staff / CHECKED_NUMBERS_FILE)
+    problems = loaded.problems + problems + more
+    sources = SourceMap(library)
+    problems += check_language(library, sources, terms)
+    problems += check_readability(library, sources)
+    problems += check_governance(
+        library, sources, checked, str(staff / CHECKED_NUMBERS_FILE), options.today,
+        options.max_age_months,
+    )
+    if options.confusion:
+        problems += check_confusion(library, options.folds)
+    return LintResult(library, sorted(problems, key=_order))
