@@ -113,7 +113,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     if responder is None:
         return EXIT_PROBLEMS
     for line in sys.stdin:
-        text = line.rstrip("\n")
+        text = line.rstrip("\r\n")
         decision, candidates = responder.understand(text)
         answered = decision.action in (Action.ANSWER, Action.SAFETY)
         record = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 # The two intents that always win when a message says it is happening now.
@@ -52,7 +53,7 @@ class Lexicon:
 
     terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def longest(self) -> int:
         return max((len(k) for k in self.terms), default=0)
 

@@ -155,7 +155,7 @@ def _lexicon_from(doc: YamlDoc) -> tuple[Lexicon, list[Problem]]:
     return Lexicon(terms), problems
 
 
-def _cross_checks(intents: list[Intent]) -> list[Problem]:
+def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
     problems: list[Problem] = []
     first: dict[str, Intent] = {}
     for intent in intents:
@@ -209,7 +209,7 @@ def _cross_checks(intents: list[Intent]) -> list[Problem]:
         found = first.get(safety_id)
         if found is None:
             problems.append(
-                Problem("intents", 1, f"the safety intent '{safety_id}' is missing", "add it back")
+                Problem(folder, 1, f"the safety intent '{safety_id}' is missing", "add it back")
             )
         elif not found.safety:
             problems.append(
@@ -259,7 +259,8 @@ def load_library(directory: Path | str) -> LoadResult:
                 topics.append(doc.data["topic"])
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
-    problems += _cross_checks(intents) if intents else []
+    problems += _cross_checks(intents, _shown_as(directory)) if intents else []
+    problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)
     library = Library(

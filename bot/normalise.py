@@ -43,12 +43,14 @@ TEXT_SPEAK = {
     "n": "and",
     "im": "i am",
     "ive": "i have",
+    "cnt": "cant",
+    "dnt": "dont",
 }
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 _NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
-_STRETCHED = re.compile(r"(\w)\1{2,}")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 999 stays 999
 
 
 def _map_emoji(text: str) -> str:
@@ -70,8 +72,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])[:MAX_CHARS]
     text = _ZERO_WIDTH.sub("", text)
     text = _map_emoji(text)
-    text = _drop_symbols(text.casefold())
-    text = _APOSTROPHE.sub("", text)  # don't -> dont, he's -> hes
+    text = _APOSTROPHE.sub("", text.casefold())  # don't -> dont, he's -> hes, can`t -> cant
+    text = _drop_symbols(text)
     text = _NOT_WORD.sub(" ", text)
     text = _STRETCHED.sub(r"\1\1", text)  # pleeeease -> pleease; the speller does the rest
     words = [TEXT_SPEAK.get(word, word) for word in text.split()]

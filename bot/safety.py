@@ -61,7 +61,7 @@ EMERGENCY_CUES = (
         r"\b(?:gone|going|turned|turning|went|go|goes|is|are|look|looks|looking|lips|face|skin|"
         r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b",
     ),
-    _cue("fitting", r"\b(?:fitting|having a fit|seizure|seizing|convuls\w*)\b"),
+    _cue("fitting", r"\b(?:fitting|having a fit(?! of)|seizure|seizing|convuls\w*)\b"),
     _cue(
         "overdosing now",
         rf"\b{_OD}\b.*\b{_NOW}\b|\b{_NOW}\b.*\b{_OD}\b|"
@@ -108,7 +108,7 @@ CRISIS_CUES = (
         r"\blife (?:isnt|is not|aint|isn t) worth\b|\bnot worth living\b|\bdone with (?:life|living)\b|"
         r"\bcant go on\b|\bcannot go on\b|\bcan t go on\b|\b(?:all|it) to stop for good\b|"
         r"\bcant take (?:it|this) (?:anymore|any more|no more)\b|"
-        r"\bso i (?:just )?(?:dont|don t|do not|never) wake up\b",
+        r"\b(?:so i|so|and) (?:just )?(?:dont|don t|do not|never|not) wake up\b",
     ),
     _cue(
         "self harm",
@@ -120,7 +120,10 @@ CRISIS_CUES = (
         r"\b(?:on purpose|deliberately|intentionally)\b.*\b(?:overdose|od|pills|lot|shot|die|wake)\b|"
         r"\b(?:overdose|od|pills|lot|shot) .*\b(?:on purpose|deliberately|to end it)\b|"
         r"\btake (?:the lot|them all|all of them|all my pills)\b|"
-        r"\b(?:do|doing) something (?:to|stupid to) (?:my ?self|myself)\b",
+        r"\b(?:do|doing) something (?:to|stupid to) (?:my ?self|myself)\b|"
+        r"\b(?:do|doing) (?:my ?self|myself) in\b|\bpills (?:all )?lined up\b|"
+        r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding) (?:up )?(?:\w+ )?(?:pills|tablets)\b|"
+        r"\benough (?:pills|tablets|gear) (?:saved )?to (?:end|die|kill|not wake)\b",
     ),
     _cue(
         "goodbye",
@@ -144,7 +147,8 @@ TOPIC_GUARDS = re.compile(
     r"people|someone) (?:tell|know|spot|recogni[sz]e)|how to (?:tell|know|spot)|what happens|"
     r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|last (?:year|month|week)|years ago|months ago|"
     r"died|passed away|lost (?:my|him|her|a)|funeral|used to|training|course|learn|"
-    r"awareness|statistics|stats|essay|in the news|film|documentary|song|one day)\b"
+    r"awareness|statistics|stats|essay|in the news|film|documentary|song|one day|"
+    r"(?:make|makes|making|cause|causes) (?:you|u|people|someone|somebody))\b"
 )
 # Said outright: this is not happening now. Nothing outweighs these.
 NOT_NOW = re.compile(
@@ -203,8 +207,14 @@ RESEARCH = re.compile(
 )
 
 
+# "i used to self harm": about the past.
+PAST_BEFORE = re.compile(r"\b(?:used to|years ago i|when i was younger i)\s+(?:\w+\s+)?$")
+
+
 def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
     found = _first_cue(CRISIS_CUES, view)
+    if found and PAST_BEFORE.search(view[: found[1].start()]):
+        return None
     if found and (NOT_NOW.search(view) or RESEARCH.search(view)) and not URGENT.search(view):
         return None
     if found and CONDITIONAL.search(view[: found[1].start()]) and not URGENT.search(view):

@@ -93,7 +93,10 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is found at the end of the file; where it opened is more useful.
+        at_end = exc.problem_mark is not None and exc.problem_mark.line >= text.count("\n")
+        mark = exc.context_mark if at_end and exc.context_mark else exc.problem_mark
+        mark = mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or "the YAML is not valid"
         return None, [
