@@ -1,0 +1,263 @@
+"""The shipped library: required intents, sources, kind words, real numbers, and the eval gate."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import Outcome, Report, read_cases, run
+from bot.library import SAFETY_INTENTS, Intent, Library
+from bot.loader import load_library
+from bot.normalise import normalise
+from bot.responder import Responder
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+INTENT_IDS_FILE = SHARED / "intent-ids.md"
+DEV_SET = SHARED / "eval" / "dev.yaml"
+HOLDOUT_SET = REPO / "tests" / "data" / "holdout.yaml"
+
+# A copy of ../shared/intent-ids.md, used when that file is not beside the repository.
+REQUIRED_IDS = [
+    "overdose_emergency", "crisis_support", "overdose_signs", "naloxone_what", "naloxone_get",
+    "naloxone_use", "naloxone_safety", "needle_exchange_what", "needle_exchange_where",
+    "needle_exchange_confidential", "equipment_disposal", "safer_injecting", "hepc_what",
+    "hepc_transmission", "hepc_testing", "hepc_treatment", "bbv_hiv_hepb", "wound_care",
+    "drug_mixing", "drug_checking", "safer_smoking", "safer_snorting", "using_alone",
+    "drug_supply_request", "harm_reduction_what", "treatment_recovery", "mental_health",
+    "housing_support", "talk_to_someone", "stigma_judgement", "greeting", "thanks", "goodbye",
+    "help_menu", "about_bot", "privacy",
+]
+
+# Always-flag terms (../shared/content/facts.md section 11), with their plurals.
+STIGMA = re.compile(
+    r"\b(?:addicts?|addictions?|alcoholics?|abuse[sd]?|abusers?|abusing|junkies|junkie|"
+    r"smackheads?|crackheads?|druggies|druggie|clean|dirty|dirties|habits?|drug-seeking|"
+    r"non-compliant|in\s+denial|swapping\s+one\s+drug\s+for\s+another)\b",
+    re.IGNORECASE,
+)
+
+# The only phone and text numbers the bot may give (facts.md section 10), written as in answers.
+ALLOWED_NUMBERS = ("0300 123 6600", "116 123", "85258", "82111", "999", "111")
+# Three or more digits, maybe split by spaces or hyphens: anything that could be dialled.
+PHONE_LIKE = re.compile(r"(?<![\d.,£$/])\d(?:[ -]?\d){2,}(?![\d%/])")
+NOT_A_PHONE = re.compile(
+    r"\s*(?:%|mg|ml|mcg|micrograms?|g\b|kg|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|"
+    r"years?|am\b|pm\b|times|people)",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+MIN_EXAMPLES = 25
+MIN_SAFETY_EXAMPLES = 40
+
+
+@cache
+def library() -> Library:
+    result = load_library(REPO / "intents")
+    assert result.library is not None, [str(p) for p in result.problems]
+    return result.library
+
+
+@cache
+def responder() -> Responder:
+    return Responder(library())
+
+
+def required_ids() -> list[str]:
+    if INTENT_IDS_FILE.exists():
+        text = INTENT_IDS_FILE.read_text(encoding="utf-8")
+        found = re.findall(r"^\|\s*([a-z][a-z0-9_]+)\s*\|", text, re.MULTILINE)
+        ids = [i for i in found if i != "id"]
+        assert len(ids) >= len(REQUIRED_IDS), "intent-ids.md no longer reads as a table"
+        return ids
+    return REQUIRED_IDS
+
+
+def intents() -> list[Intent]:
+    return list(library().intents.values())
+
+
+def where(intent: Intent) -> str:
+    return f"{intent.file}:{intent.line} ({intent.id})"
+
+
+# ---------------------------------------------------------------------- what must be there
+def test_every_required_intent_is_present() -> None:
+    missing = sorted(set(required_ids()) - set(library().intents))
+    assert missing == []
+    assert set(REQUIRED_IDS) <= set(required_ids())  # the copy above is still a subset
+
+
+def test_safety_intents_are_marked() -> None:
+    assert {i.id for i in intents() if i.safety} == set(SAFETY_INTENTS)
+
+
+def test_every_answer_has_sources_and_a_reviewed_date() -> None:
+    unsourced = [where(i) for i in intents() if not i.sources or not all(map(str.strip, i.sources))]
+    undated = [where(i) for i in intents() if i.reviewed is None]
+    assert unsourced == []
+    assert undated == []
+
+
+def test_enough_examples_per_intent() -> None:
+    few = [
+        f"{where(i)}: {len(i.examples)}"
+        for i in intents()
+        if len(i.examples) < (MIN_SAFETY_EXAMPLES if i.safety else MIN_EXAMPLES)
+    ]
+    assert few == []
+
+
+def test_follow_ups_name_real_intents_and_not_themselves() -> None:
+    wrong = [
+        f"{where(i)} -> {f}"
+        for i in intents()
+        for f in i.follow_ups
+        if f not in library().intents or f == i.id
+    ]
+    assert wrong == []
+
+
+# ---------------------------------------------------------------------- how it is said
+def test_no_stigmatising_terms_in_answers_or_titles() -> None:
+    found = [
+        f"{where(i)}: '{m.group()}'"
+        for i in intents()
+        for text in (i.answer, i.title)
+        for m in STIGMA.finditer(text)
+    ]
+    assert found == []
+
+
+def test_stigma_check_catches_the_terms() -> None:
+    # The check itself: whole words, any case, plurals, and the phrases.
+    for text in ["an Addict", "addicts", "drug abuse", "JUNKIE", "clean needles", "dirties",
+                 "your habit", "drug-seeking", "non-compliant", "in  denial",
+                 "swapping one drug for another"]:
+        assert STIGMA.search(text), text
+    for text in ["cleaning", "habitat", "abusive partner", "addictive", "unclean"]:
+        assert not STIGMA.search(text), text
+
+
+def dialled_numbers(text: str) -> list[str]:
+    for allowed in ALLOWED_NUMBERS:
+        # Whole numbers only: 999 inside "0800 999 1234" is not the allowed 999.
+        text = re.sub(rf"(?<!\d)(?<!\d[ -]){re.escape(allowed)}(?!\d)(?![ -]\d)", " ", text)
+    return [
+        m.group()
+        for m in PHONE_LIKE.finditer(text)
+        if not YEAR.fullmatch(m.group()) and not NOT_A_PHONE.match(text, m.end())
+    ]
+
+
+def test_only_allowed_phone_numbers() -> None:
+    found = [
+        f"{where(i)}: {number}"
+        for i in intents()
+        for text in (i.answer, i.title)
+        for number in dialled_numbers(text)
+    ]
+    assert found == []
+
+
+def test_number_check_catches_made_up_numbers() -> None:
+    assert dialled_numbers("Call 999 or 111. Samaritans: 116 123. Text 85258.") == []
+    assert dialled_numbers("FRANK: 0300 123 6600, or text 82111.") == []
+    assert dialled_numbers("It lasts 20 to 30 minutes, 8 to 12 weeks, 95% cured, 400 mg.") == []
+    assert dialled_numbers("Call 0800 123 4567 today") == ["0800 123 4567"]
+    assert dialled_numbers("Call 0300 123 1099") == ["0300 123 1099"]
+    assert dialled_numbers("Text 85259") == ["85259"]
+    assert dialled_numbers("Ring 1111") == ["1111"]
+    assert dialled_numbers("Call 0800 999 1234") == ["0800 999 1234"]
+
+
+# ---------------------------------------------------------------------- the eval gate
+@cache
+def report_for(path: Path) -> Report:
+    cases, problems = read_cases(path, set(library().intents))
+    assert problems == [], [str(p) for p in problems]
+    assert cases
+    return run(responder(), cases)
+
+
+def figures(report: Report) -> str:
+    return (
+        f"{len(report.outcomes)} cases, accuracy {report.accuracy:.1%} "
+        f"(plain {report.plain_accuracy:.1%}), safety misses {len(report.safety_misses)}, "
+        f"safety false alarms {len(report.safety_false_alarms)}"
+    )
+
+
+def lines(outcomes: list[Outcome]) -> list[str]:
+    # Line numbers and intents only: the messages themselves stay in the eval file.
+    return [f"line {o.case.line}: expected {o.case.intent}, got {o.predicted}" for o in outcomes]
+
+
+dev_only = pytest.mark.skipif(
+    not DEV_SET.exists(), reason=f"the development set {DEV_SET} is not beside the repository"
+)
+
+
+@dev_only
+def test_dev_set_accuracy() -> None:
+    report = report_for(DEV_SET)
+    assert report.accuracy >= 0.92, figures(report)
+
+
+@dev_only
+def test_dev_set_no_safety_misses() -> None:
+    report = report_for(DEV_SET)
+    assert lines(report.safety_misses) == [], figures(report)
+
+
+@dev_only
+def test_dev_set_no_safety_false_alarms() -> None:
+    report = report_for(DEV_SET)
+    assert lines(report.safety_false_alarms) == [], figures(report)
+
+
+def test_holdout_accuracy() -> None:
+    report = report_for(HOLDOUT_SET)
+    assert report.accuracy >= 0.80, figures(report)
+
+
+def test_holdout_no_safety_misses() -> None:
+    report = report_for(HOLDOUT_SET)
+    assert lines(report.safety_misses) == [], figures(report)
+
+
+def test_holdout_no_safety_false_alarms() -> None:
+    report = report_for(HOLDOUT_SET)
+    assert lines(report.safety_false_alarms) == [], figures(report)
+
+
+# ---------------------------------------------------------------------- the gate is honest
+# Eval messages copied into the library no longer tell how the bot does on unseen messages
+# (../shared/eval/README.md). Short ones ("hi", "thank you") may coincide; longer ones may not.
+MIN_WORDS_COPIED = 4
+
+
+def copied_into_library(path: Path) -> list[int]:
+    examples = {normalise(e) for i in intents() for e in i.examples}
+    examples |= {normalise(e) for e in library().out_of_scope}
+    cases, _ = read_cases(path, set(library().intents))
+    return [
+        c.line
+        for c in cases
+        if len(normalise(c.text).split()) >= MIN_WORDS_COPIED and normalise(c.text) in examples
+    ]
+
+
+@dev_only
+def test_dev_messages_are_not_library_examples() -> None:
+    copied = copied_into_library(DEV_SET)
+    assert copied == [], f"{len(copied)} dev-set messages are library examples (lines shown)"
+
+
+def test_holdout_messages_are_not_library_examples() -> None:
+    copied = copied_into_library(HOLDOUT_SET)
+    assert copied == [], f"{len(copied)} held-out messages are library examples (lines shown)"
