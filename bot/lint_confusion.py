@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .decide import Action, Decision
+from .decide import DEFAULT_THRESHOLDS, Action, Decision
 from .library import Intent, Library, Problem
 from .loader import OUT_OF_SCOPE_FILE
 from .matcher import OUT_OF_SCOPE, Candidate
@@ -126,8 +126,8 @@ def _stray(intent: Intent, n: int, decision: Decision, ranked: list[Candidate],
         return None  # the safety layer is meant to catch these whatever the matcher thinks
     if answered and answered != intent.id:
         return Stray(intent.id, example, line, answered, True)
-    if not ranked:
-        return None
+    if not ranked or ranked[0].score < DEFAULT_THRESHOLDS.clarify:
+        return None  # the bot says "not sure" either way: a gap in the examples, not a confusion
     if ranked[0].intent != intent.id:
         return Stray(intent.id, example, line, ranked[0].intent, False)
     if len(ranked) > 1 and ranked[0].score - ranked[1].score < margin:

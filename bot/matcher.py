@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
 
 from .library import Library
 from .normalise import normalise
@@ -40,6 +41,7 @@ W_FUZZY = 0.35
 W_KEYWORDS = 0.65
 W_PROFILE = 0.7
 MIN_CORRECTABLE = 4  # shorter words are too easy to "correct" into the wrong word
+REAL_WORD = 2.5  # Zipf frequency (wordfreq) from which a word is real English, not a typo
 LONG_WORD = 8
 # A word no example uses is evidence of nothing, but many of them say "this is off-topic".
 UNKNOWN_WEIGHT = 0.6
@@ -109,6 +111,8 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str:
         if len(word) < MIN_CORRECTABLE or word.isdigit() or word in NEGATORS:
             return word
+        if zipf_frequency(word, "en") >= REAL_WORD:
+            return word  # a real word the library does not use: "doses" is not a typo of "does"
         # Edits, with a swap of two letters ("exchnage") counting as one.
         best = process.extractOne(
             word,
