@@ -1,0 +1,85 @@
+"""Shared fixtures: the real intent library, and the real Telegram bot against the fake Bot API.
+
+    async def test_something(telegram_bot):
+        replies = await telegram_bot.fake.send_text(42, "what is naloxone")
+        assert "naloxone" in replies[0].text.lower()
+
+`telegram_bot.hub` is the bot's Hub: a test may set `hub.analytics` or `hub.services` before
+sending (handlers read the hub at each update). `bot_settings(fake, **overrides)` and
+`fake_bot_api.serve(application)` build and run a bot with other settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_bot_api import FakeBotApi, serve
+
+from bot.hub import Hub
+from bot.library import Library
+from bot.loader import load_library
+from bot.responder import Responder
+from bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+INTENTS = REPO / "intents"
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    result = load_library(INTENTS)
+    assert result.library is not None, "\n".join(map(str, result.errors))
+    return result.library
+
+
+@pytest.fixture(scope="session")
+def responder(library: Library) -> Responder:
+    return Responder(library)  # immutable, so one for the whole session
+
+
+@pytest.fixture
+def hub(responder: Responder) -> Hub:
+    return Hub(responder)
+
+
+def bot_settings(fake: FakeBotApi, **overrides: Any) -> Settings:
+    """Settings for a bot that talks to `fake`, ignoring any .env file and webhook settings."""
+    values: dict[str, Any] = {
+        "telegram_bot_token": fake.token,
+        "telegram_api_root": fake.root,
+        "webhook_url": None,
+        "services_file": None,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotApi]:
+    fake = FakeBotApi()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@dataclass
+class RunningBot:
+    fake: FakeBotApi
+    application: Any
+    hub: Hub
+
+
+@pytest.fixture
+async def telegram_bot(fake_api: FakeBotApi, hub: Hub) -> AsyncIterator[RunningBot]:
+    """The real Application (long polling) answering the fake Bot API, with the real library."""
+    from bot.telegram_app import build_application
+
+    application = build_application(bot_settings(fake_api), hub)
+    async with serve(application):
+        yield RunningBot(fake_api, application, hub)

@@ -1,0 +1,182 @@
+"""The small pure parts of the Telegram adapter: splitting, callback data, memory, log hiding."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from conftest import bot_settings
+from fake_bot_api import FakeBotApi
+
+from bot import telegram_keyboards as keyboards
+from bot.library import Library
+from bot.telegram_app import webhook_options
+from bot.telegram_handlers import _mostly_not_latin, _without_mention
+from bot.telegram_logging import HIDDEN, HideArguments
+from bot.telegram_memory import ChatMemory
+from bot.telegram_runtime import ChatOrderedProcessor
+from bot.telegram_send import split_message, telegram_length
+
+
+def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
+    assert split_message("short") == ["short"]
+    paragraphs = "\n\n".join(["a" * 30] * 5)
+    assert split_message(paragraphs, 70) == ["\n\n".join(["a" * 30] * 2)] * 2 + ["a" * 30]
+    lines = "\n".join(["b" * 30] * 3)
+    assert split_message(lines, 70) == ["b" * 30 + "\n" + "b" * 30, "b" * 30]
+    words = " ".join(["c" * 9] * 10)
+    assert all(len(p) <= 25 for p in split_message(words, 25))
+    assert " ".join(split_message(words, 25)) == words
+    assert split_message("d" * 50, 20) == ["d" * 20, "d" * 20, "d" * 10]
+
+
+def test_split_counts_utf16_and_never_halves_an_emoji() -> None:
+    text = "🙂" * 3000  # 6000 UTF-16 units
+    parts = split_message(text)
+    assert all(telegram_length(p) <= 4096 for p in parts)
+    assert "".join(parts) == text
+
+
+@pytest.mark.parametrize(("data", "press"), [
+    ("a:naloxone_what", keyboards.Press("a", "naloxone_what")),
+    ("t:3", keyboards.Press("t", "3")),
+    ("T", keyboards.Press("T")),
+    ("t:x", None), ("t:٣", None), ("t:", None), ("a:", None), ("q:1", None), ("", None),
+    (None, None), ("a:" + "x" * 63, None),
+])
+def test_callback_data_is_parsed_as_untrusted(data: object, press: object) -> None:
+    assert keyboards.parse(data) == press
+
+
+def test_every_button_fits_in_64_bytes(library: Library) -> None:
+    markups = [keyboards.topics(library)]
+    markups += [keyboards.topic_questions(library, i) for i in range(len(library.topics))]
+    for markup in markups:
+        assert markup is not None
+        for row in markup.inline_keyboard:
+            for button in row:
+                assert isinstance(button.callback_data, str)
+                assert len(button.callback_data.encode()) <= 64
+                assert keyboards.parse(button.callback_data) is not None
+    assert keyboards.topic_questions(library, len(library.topics)) is None
+
+
+def test_memory_keeps_only_the_last_intent_until_it_expires() -> None:
+    now = [0.0]
+    memory = ChatMemory(30, clock=lambda: now[0])
+    memory.remember(1, "naloxone_what")
+    memory.remember(1, "naloxone_get")
+    assert memory.get(1) == "naloxone_get" and memory.get(2) is None
+    now[0] = 30 * 60 - 1
+    assert memory.get(1) == "naloxone_get"
+    now[0] = 30 * 60
+    assert memory.get(1) is None and len(memory) == 0
+    memory.remember(3, "thanks")
+    assert memory.forget(3) and not memory.forget(3)
+
+
+def test_memory_sweeps_expired_chats() -> None:
+    now = [0.0]
+    memory = ChatMemory(1, clock=lambda: now[0])
+    for chat in range(200):
+        memory.remember(chat, "thanks")
+    now[0] = 61
+    for chat in range(200, 256):
+        memory.remember(chat, "thanks")
+    assert len(memory) == 56  # the 256th write swept out the 200 expired chats
+
+
+def test_hidden_arguments_keep_numbers() -> None:
+    record = logging.LogRecord("telegram.Bot", logging.INFO, __file__, 1,
+                               "sent %s to %d after %.1f", ("hello", 42, 1.5), None)
+    assert HideArguments().filter(record)
+    assert record.getMessage() == f"sent {HIDDEN} to 42 after 1.5"
+
+
+def test_language_and_mention_helpers() -> None:
+    assert _mostly_not_latin("Привет, как дела?")
+    assert _mostly_not_latin("مرحبا")
+    assert not _mostly_not_latin("Cześć, jak się masz")  # Latin letters: the usual fallback
+    assert not _mostly_not_latin("🙂 123")
+    assert _without_mention("@HRbot_test_bot what is naloxone", "hrbot_test_bot") == (
+        "what is naloxone")
+
+
+def test_webhook_secret_is_made_when_not_set() -> None:
+    fake = FakeBotApi()
+    settings = bot_settings(fake, webhook_url="https://bot.example.org/telegram")
+    first, second = webhook_options(settings), webhook_options(settings)
+    assert first["secret_token"] != second["secret_token"]
+    assert len(first["secret_token"]) >= 32
+    fixed = webhook_options(bot_settings(fake, webhook_url="https://x", webhook_secret="abc"))
+    assert fixed["secret_token"] == "abc" and fixed["url_path"] == "telegram"
+
+
+async def test_one_chat_in_order_other_chats_alongside() -> None:
+    from telegram import Chat, Message, Update
+
+    processor = ChatOrderedProcessor(8)
+    seen: list[str] = []
+    release = asyncio.Event()
+
+    def update(chat_id: int, number: int) -> Update:
+        chat = Chat(chat_id, "private")
+        return Update(number, message=Message(number, None, chat))  # type: ignore[arg-type]
+
+    async def work(name: str, wait: bool) -> None:
+        if wait:
+            await release.wait()
+        seen.append(name)
+
+    async with processor:
+        first = asyncio.create_task(processor.process_update(update(1, 1), work("1a", True)))
+        second = asyncio.create_task(processor.process_update(update(1, 2), work("1b", False)))
+        other = asyncio.create_task(processor.process_update(update(2, 3), work("2a", False)))
+        await other
+        assert seen == ["2a"], "another chat is not held up by a slow one"
+        release.set()
+        await asyncio.gather(first, second)
+    assert seen == ["2a", "1a", "1b"]
+
+
+def test_env_example_lists_every_setting() -> None:
+    from conftest import REPO
+
+    from bot.settings import Settings
+
+    lines = (REPO / ".env.example").read_text().splitlines()
+    listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
+    assert listed == {name.upper() for name in Settings.model_fields}
+
+
+async def test_timeouts_and_5xx_are_retried_a_bounded_number_of_times() -> None:
+    from telegram.error import BadRequest, NetworkError, TimedOut
+
+    from bot.telegram_runtime import ATTEMPTS, PatientRateLimiter
+
+    limiter = PatientRateLimiter(backoff=0.01)
+    tries: list[str] = []
+
+    def failing(errors: list[Exception]):  # type: ignore[no-untyped-def]
+        async def call() -> bool:
+            tries.append("try")
+            if errors:
+                raise errors.pop(0)
+            return True
+        return call
+
+    async def send(errors: list[Exception]) -> object:
+        return await limiter.process_request(failing(errors), (), {}, "sendMessage",
+                                             {"chat_id": 1}, None)
+
+    assert await send([TimedOut(), NetworkError("Bad Gateway")]) is True
+    assert len(tries) == 3
+    tries.clear()
+    with pytest.raises(TimedOut):
+        await send([TimedOut()] * ATTEMPTS)
+    assert len(tries) == ATTEMPTS
+    tries.clear()
+    with pytest.raises(BadRequest):
+        await send([BadRequest("Chat not found")])
+    assert len(tries) == 1
