@@ -9,13 +9,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .cli_args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from .decide import Action
 from .evaluate import misses_as_json, read_cases, run
 from .library import Problem
 from .loader import LoadResult, load_library
 from .responder import Reply, Responder
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_DIR = Path("intents")
 
 

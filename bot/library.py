@@ -28,6 +28,20 @@ class Problem:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}{hint}"
 
 
+class HasProblems:
+    """What every checker returns alongside its result: the problems, split by severity."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
 @dataclass(frozen=True)
 class Intent:
     id: str

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .library import Library, Problem
+from .library import HasProblems, Library, Problem
 from .lint_confusion import FOLDS, check_confusion
 from .lint_governance import check_governance
 from .lint_numbers import load_checked_numbers
@@ -33,17 +33,9 @@ class LintOptions:
 
 
 @dataclass(frozen=True)
-class LintResult:
+class LintResult(HasProblems):
     library: Library | None
     problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
 
     def failed(self, strict: bool = False) -> bool:
         return self.library is None or bool(self.errors) or (strict and bool(self.warnings))

@@ -6,16 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cli_args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, positive_int
 from .lint import LintOptions, lint_library
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def _months(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("lint", help=help_, description=help_)
     p.add_argument("dir", nargs="?", type=Path, default=Path("intents"), help="the intents folder")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--max-age-months", type=_months, default=12, metavar="N",
+    p.add_argument("--max-age-months", type=positive_int, default=12, metavar="N",
                    help="warn when an answer was last reviewed N or more months ago (default 12)")
     p.add_argument("--quick", action="store_true",
                    help="leave out the confusable-intents check (it takes a few seconds)")

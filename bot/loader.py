@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from rapidfuzz import process
 
-from .library import SAFETY_INTENTS, Intent, Lexicon, Library, Problem
+from .library import SAFETY_INTENTS, HasProblems, Intent, Lexicon, Library, Problem
 from .normalise import normalise
 from .yamlsource import YamlDoc, read_yaml
 
@@ -29,13 +29,9 @@ NOT_INTENT_FILES = {LEXICON_FILE, OUT_OF_SCOPE_FILE, "services.yaml"}
 
 
 @dataclass(frozen=True)
-class LoadResult:
+class LoadResult(HasProblems):
     library: Library | None
     problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def ok(self) -> bool:

@@ -8,9 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from .cli_args import EXIT_OK, EXIT_PROBLEMS, positive_int
 from .report import Report, format_report, rate, read_report
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 CSV_COLUMNS = (
     "day", "people", "messages", "answered", "safety", "clarified", "fallback", "buttons",
@@ -18,20 +17,15 @@ CSV_COLUMNS = (
 )
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_ = "show what people asked: top intents, fallback rate, people per day, unmatched"
     p = sub.add_parser("report", help=help_, description=help_)
-    p.add_argument("--days", type=_positive, default=7, help="how many days back (default 7)")
+    p.add_argument("--days", type=positive_int, default=7, help="how many days back (default 7)")
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the daily figures here")
     p.add_argument("--db", type=Path, help="the analytics database (default: DATABASE_PATH)")
-    p.add_argument("--top", type=_positive, default=15, help="how many intents and groups to list")
+    p.add_argument("--top", type=positive_int, default=15,
+                   help="how many intents and groups to list")
     p.set_defaults(func=cmd_report)
 
 

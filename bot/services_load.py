@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from .library import Problem
+from .library import HasProblems, Problem
 from .loader import _did_you_mean, _schema_problem, _shown_as, _validator
 from .services_geo import build_gazetteer, miles_between, tidy_postcode
 from .services_hours import parse_day
@@ -29,13 +29,9 @@ _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass(frozen=True)
-class ServicesResult:
+class ServicesResult(HasProblems):
     directory: Directory | None
     problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def ok(self) -> bool:
