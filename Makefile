@@ -23,6 +23,7 @@ test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy
 	$(BIN)/hrbot check
+	$(BIN)/hrbot lint --strict
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
