@@ -24,8 +24,7 @@ from .yamlsource import YamlDoc, read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
-# Files in the intents folder that are not intent files.
-NOT_INTENT_FILES = {LEXICON_FILE, OUT_OF_SCOPE_FILE, "services.yaml"}
+DEFAULT_ORDER = 100  # menu position of a topic file with no `order:`
 
 
 @dataclass(frozen=True)
@@ -228,7 +227,7 @@ def load_library(directory: Path | str) -> LoadResult:
         return LoadResult(None, [Problem(str(directory), 1, "no such folder")])
     problems: list[Problem] = []
     intents: list[Intent] = []
-    topics: list[str] = []
+    topics: dict[str, int] = {}  # topic -> menu order
     lexicon, out_of_scope = Lexicon(), ()
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
         doc, read_problems = read_yaml(path, _shown_as(path))
@@ -251,8 +250,7 @@ def load_library(directory: Path | str) -> LoadResult:
             found, more = _intents_from(doc)
             intents += found
             problems += more
-            if doc.data["topic"] not in topics:
-                topics.append(doc.data["topic"])
+            topics.setdefault(doc.data["topic"], doc.data.get("order", DEFAULT_ORDER))
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
     problems += _cross_checks(intents, _shown_as(directory)) if intents else []
@@ -263,7 +261,7 @@ def load_library(directory: Path | str) -> LoadResult:
         intents={i.id: i for i in intents},
         lexicon=lexicon,
         out_of_scope=out_of_scope,
-        topics=tuple(topics),
+        topics=tuple(sorted(topics, key=topics.__getitem__)),  # stable: file order breaks ties
         directory=directory,
     )
     return LoadResult(library, problems)

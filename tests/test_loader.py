@@ -606,3 +606,15 @@ def test_problem_reads_as_file_line_message_hint() -> None:
     assert str(problem) == (
         "intents/a.yaml:12: error: the file is empty (hint: start it with 'version: 1')"
     )
+
+
+def test_topics_follow_their_order_then_file_order(tmp_path: Path) -> None:
+    write(tmp_path, "a_safety.yaml", SAFETY_YAML.replace("topic:", "order: 50\ntopic:"))
+    write(tmp_path, "b_naloxone.yaml", NALOXONE_YAML.replace("topic:", "order: 10\ntopic:"))
+    chat = NALOXONE_YAML.replace("topic: Naloxone", "topic: Chat").replace("naloxone", "chat")
+    chat = chat.replace("can i get a free kit", "can we talk")
+    write(tmp_path, "c_chat.yaml", chat)
+    result = load_library(tmp_path)
+    assert result.ok, result.problems
+    assert result.library is not None
+    assert result.library.topics == ("Naloxone", "Safety", "Chat")  # no order: 100, last
