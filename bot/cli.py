@@ -15,6 +15,8 @@ from .evaluate import misses_as_json, read_cases, run
 from .library import Problem
 from .loader import LoadResult, load_library
 from .responder import Reply, Responder
+from .services import load_configured, local_services_text, place_answer
+from .services_model import Directory
 
 DEFAULT_DIR = Path("intents")
 
@@ -74,17 +76,25 @@ def _show(reply: Reply, responder: Responder, debug: bool, out: TextIO) -> None:
               file=out)
 
 
-def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO) -> None:
+def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
+         directory: Directory | None = None) -> None:
+    """The terminal chat. With a local services `directory`, answers about where to go list the
+    local services, and a message that is only a place gets the nearest ones, as in Telegram."""
     print("Type a question (Ctrl+D or 'quit' to stop). A number presses a button.", file=out)
     context: str | None = None
     buttons: tuple[str, ...] = ()
+    library = responder.library
     while True:
         print("you> ", end="", file=out, flush=True)
         line = stdin.readline()
         if not line or line.strip().lower() in {"quit", "exit"}:
             print(file=out)
             return
-        text = line.rstrip("\n")
+        text = line.rstrip("\r\n")
+        nearest = place_answer(text, directory, context, library=library)
+        if nearest:
+            print(f"bot> {nearest}", file=out)
+            continue
         if text.strip().isdigit() and 0 < int(text) <= len(buttons):
             reply = responder.answer(buttons[int(text) - 1])
         else:
@@ -93,13 +103,28 @@ def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO) -> None:
             context = reply.intent
         buttons = tuple(b.intent for b in reply.buttons)
         _show(reply, responder, debug, out)
+        local = local_services_text(reply, directory, library=library, text=text)
+        if local:
+            print(f"bot> {local}", file=out)
+
+
+def _directory() -> Directory | None:
+    """The local services directory from SERVICES_FILE, if one is set and has no errors."""
+    from .settings import Settings
+
+    result = load_configured(Settings().services_file)
+    if result is not None and not result.ok:
+        _print_problems(result.problems)
+        print("The local services file has errors, so answers are national only.",
+              file=sys.stderr)
+    return result.directory if result is not None and result.ok else None
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     responder = _responder(args.dir)
     if responder is None:
         return EXIT_PROBLEMS
-    chat(responder, args.debug, sys.stdin, sys.stdout)
+    chat(responder, args.debug, sys.stdin, sys.stdout, _directory())
     return EXIT_OK
 
 
@@ -185,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         responder = _responder(directory)
         if responder is None:
             return EXIT_PROBLEMS
-        chat(responder, False, sys.stdin, sys.stdout)
+        chat(responder, False, sys.stdin, sys.stdout, _directory())
         return EXIT_OK
     from .telegram_app import run_bot
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -84,3 +85,25 @@ def test_check_catches_unknown_kinds_in_intents(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert f"naloxone.yaml:{at + 1}: error: 'naloxne' in local_services of 'naloxone_get' is " \
            "not a kind of service (hint: did you mean 'naloxone'?)" in out
+
+
+def test_terminal_chat_lists_local_services_and_answers_a_place(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SERVICES_FILE", str(REPO / "services" / "example.yaml"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("where can i get naloxone\nLS1\n"))
+    assert main(["chat", "--dir", str(REPO / "intents")]) == 0
+    out = capsys.readouterr().out
+    assert "local places for free naloxone kits" in out
+    assert "The nearest places for free naloxone kits to LS1" in out
+    assert out.index("Example Pharmacy (Leeds)") < out.index("Example Drug and Alcohol Service")
+
+
+def test_terminal_chat_without_a_services_file_gives_the_national_answer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SERVICES_FILE", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("where can i get naloxone\nLS1\n"))
+    assert main(["chat", "--dir", str(REPO / "intents")]) == 0
+    out = capsys.readouterr().out
+    assert "Example" not in out and "local places" not in out
