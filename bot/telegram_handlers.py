@@ -39,6 +39,9 @@ MENU = "menu"  # (command, description) pairs for set_my_commands
 EXTRA_COMMANDS = "extra_commands"  # names of commands that extension modules answer
 SETTINGS = "settings"
 PRIVACY_INTENT = "privacy"
+# The Reply just sent for a text message, on the update's context (a custom attribute, as PTB
+# documents), so extensions in later handler groups need not match the message again.
+LAST_REPLY = "hrbot_reply"
 STOP_ON_CONFLICT = "stop_on_conflict"
 CONFLICTED = "conflicted"
 
@@ -166,6 +169,7 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     last = memory.get(chat.id)
     text = text[:MAX_INPUT]
     reply = _truthful(responder.reply(text, last), context)
+    vars(context)[LAST_REPLY] = reply
     edited = update.edited_message is not None
     if edited and not reply.is_safety and reply.intent is not None and reply.intent == last:
         log.debug("edited message: same answer as before, not sent again")
