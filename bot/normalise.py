@@ -49,6 +49,8 @@ TEXT_SPEAK = {
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
+# "od'd" must not become the word "odd" when its apostrophe goes: an emergency word for this bot.
+_OD_APOSTROPHE = re.compile(r"\bod['’`](?:e?d|in|ing)\b")
 _NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 999 stays 999
 
@@ -67,12 +69,17 @@ def _drop_symbols(text: str) -> str:
     )
 
 
+def _od_word(match: re.Match[str]) -> str:
+    return "oded" if match.group().endswith("d") else "oding"
+
+
 def normalise(text: str) -> str:
     """Return `text` as lower-case words separated by single spaces ('' if nothing is left)."""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])[:MAX_CHARS]
     text = _ZERO_WIDTH.sub("", text)
     text = _map_emoji(text)
-    text = _APOSTROPHE.sub("", text.casefold())  # don't -> dont, he's -> hes, can`t -> cant
+    text = _OD_APOSTROPHE.sub(_od_word, text.casefold())
+    text = _APOSTROPHE.sub("", text)  # don't -> dont, he's -> hes, can`t -> cant
     text = _drop_symbols(text)
     text = _NOT_WORD.sub(" ", text)
     text = _STRETCHED.sub(r"\1\1", text)  # pleeeease -> pleease; the speller does the rest

@@ -48,7 +48,9 @@ EMERGENCY_CUES = (
         "out cold",
         # "collapsed veins" is about injecting, not a person who has collapsed.
         r"\b(?:out cold|passed out|collapsed(?! veins?)|slumped|keeled over|gone under|going under|"
-        r"back under|gone over|going over|flatlin\w*|gone floppy|eyes (?:\w+ )?roll\w*)\b",
+        # "going over" is slang for overdosing, but not "going over the edge" or "over it".
+        r"back under|(?:gone|going) over(?! (?:the|it|that|this|them|there|to)\b)|flatlin\w*|"
+        r"gone floppy|eyes (?:\w+ )?roll\w*)\b",
     ),
     _cue(
         "breathing",
@@ -136,7 +138,8 @@ CRISIS_CUES = (
     _cue(
         "jump",
         r"\b(?:going to|gonna|about to|want to|wanna) jump\b|\bjump (?:off|from|in front)\b|"
-        r"\b(?:over|off) the edge\b|\bon (?:the|a) (?:bridge|ledge|roof)\b",
+        r"\b(?:over|off) the edge\b|\bon (?:the |a )?(?:bridge|ledge|roof|railway|tracks|train tracks)\b|"
+        r"\b(?:edge|top) of (?:the |a )?(?:bridge|roof|building|cliff|multi ?storey|car park)\b",
     ),
     _cue("in crisis", r"\b(?:im|i am|i m) in (?:a )?crisis\b|\bcrisis (?:help|line|team|now)\b"),
 )

@@ -154,3 +154,12 @@ def test_normalise_is_idempotent() -> None:
     for text in ["HES GONE BLUE!!", "pleeeease u r a star 💉", "don’t ＫＮＯＷ", "ive im"]:
         once = normalise(text)
         assert normalise(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("he od'd last night", "he oded last night"), ("shes OD’ing", "shes oding"),
+     ("thats odd", "thats odd")],
+)
+def test_od_with_an_apostrophe_is_not_the_word_odd(text: str, expected: str) -> None:
+    assert normalise(text) == expected

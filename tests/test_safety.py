@@ -31,6 +31,8 @@ def responder() -> Responder:
 
 
 EMERGENCIES = [
+    "hes od'ing in the toilets help",
+    "quick she's going over, cant get her to answer",
     "HES GONE BLUE",
     "cant wake him up after he had a bag",
     "she's not breathing",
@@ -73,6 +75,8 @@ EMERGENCIES = [
 ]
 
 CRISES = [
+    "sitting on the edge of the roof rn",
+    "stood on the railway tracks waiting",
     "i want to kill myself",
     "i'm going to kill myself tonight",
     "honestly just want to die",
@@ -108,6 +112,9 @@ CRISES = [
 ]
 
 NOT_NOW = [
+    "my nan is acting a bit odd now",
+    "thats odd, the spray wont open",
+    "my mate od'd last year, what signs should i have seen",
     "what are the signs of an overdose",
     "WHAT ARE THE SIGNS OF AN OD",
     "wat r the signs of an od",
