@@ -24,6 +24,9 @@ from .yamlsource import YamlDoc, read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+SERVICES_FILE = "services.yaml"  # a local services directory kept here has its own checks
+# Files in the intents folder that are not topic files.
+NOT_INTENT_FILES = frozenset({LEXICON_FILE, OUT_OF_SCOPE_FILE, SERVICES_FILE})
 DEFAULT_ORDER = 100  # menu position of a topic file with no `order:`
 
 
@@ -235,8 +238,8 @@ def load_library(directory: Path | str) -> LoadResult:
         if doc is None:
             continue
         kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
-        if path.name == "services.yaml":
-            continue  # the local services directory has its own checks
+        if path.name == SERVICES_FILE:
+            continue
         schema_problems = _validate(doc, kind or "intents")
         problems += schema_problems
         if schema_problems:

@@ -111,7 +111,7 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str:
         if len(word) < MIN_CORRECTABLE or word.isdigit() or word in NEGATORS:
             return word
-        if zipf_frequency(word, "en") >= REAL_WORD:
+        if zipf_frequency(word, "en", wordlist="small") >= REAL_WORD:  # small: 30 MB less
             return word  # a real word the library does not use: "doses" is not a typo of "does"
         # Edits, with a swap of two letters ("exchnage") counting as one.
         best = process.extractOne(
@@ -139,14 +139,15 @@ class Matcher:
         total = len(documents)
         self._idf = {t: math.log((1 + total) / (1 + df)) + 1.0 for t, df in frequency.items()}
         self._unknown_idf = (math.log(1 + total) + 1.0) * UNKNOWN_WEIGHT
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         norms = np.zeros(total)
         for n, doc in enumerate(documents):
             for t in doc:
-                self._postings[t].append(n)
+                postings[t].append(n)
                 norms[n] += self._idf[t] ** 2
         self._norms = np.sqrt(np.maximum(norms, 1e-9))
-        self._posting_arrays = {t: np.array(p, dtype=np.int64) for t, p in self._postings.items()}
+        # int32 and float32 halve the index of a large library; scores need no more precision.
+        self._posting_arrays = {t: np.array(p, dtype=np.int32) for t, p in postings.items()}
         # Profile: the intent's examples pooled; weight = idf * share of its examples using it.
         profile: dict[str, dict[int, float]] = defaultdict(dict)
         counts = Counter(owners)
@@ -161,7 +162,8 @@ class Matcher:
                 profile[t][intent_pos] = weight
                 profile_norm[intent_pos] += weight**2
         self._profile = {
-            t: (np.array(list(d.keys())), np.array(list(d.values()))) for t, d in profile.items()
+            t: (np.array(list(d), dtype=np.int32), np.array(list(d.values()), dtype=np.float32))
+            for t, d in profile.items()
         }
         self._profile_norm = np.sqrt(np.maximum(profile_norm, 1e-9))
 

@@ -81,6 +81,16 @@ def _dates_to_text(value: Any) -> Any:
     return value
 
 
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the data built from that same tree."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one file. Returns (None, problems) when it cannot be read at all."""
     problems: list[Problem] = []
@@ -90,8 +100,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
         hint = "save it as UTF-8 text" if isinstance(exc, UnicodeDecodeError) else ""
         return None, [Problem(shown_as, 1, f"cannot read the file: {exc.__class__.__name__}", hint)]
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote is found at the end of the file; where it opened is more useful.
         at_end = exc.problem_mark is not None and exc.problem_mark.line >= text.count("\n")
