@@ -94,15 +94,17 @@ class Matcher:
         self.intent_ids = sorted(set(owners))
         index = {intent_id: n for n, intent_id in enumerate(self.intent_ids)}
         self._owner = np.array([index[o] for o in owners], dtype=np.int64)
-        base = [self._base_words(text) for text in raw]
-        self.vocabulary = sorted({w for words in base for w in words if not w.startswith("not_")})
+        words = [mark_negation(self._base_words(text)) for text in raw]
+        self.vocabulary = sorted({w for ws in words for w in ws if not w.startswith("not_")})
         self._vocab_set = frozenset(self.vocabulary)
         self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
-        words = [mark_negation(w) for w in base]
         # token_sort_ratio is ratio() on the words sorted: sort the examples once, here, rather
         # than all of them again for every message (7x faster on a large library).
         self._example_texts = [" ".join(sorted(w)) for w in words]
-        self._build_keyword_index(words, owners)
+        # Each example's distinct words, as small tuples (a large library has tens of thousands).
+        documents = [tuple(dict.fromkeys(w)) for w in words]
+        del words
+        self._build_keyword_index(documents, owners)
 
     # ------------------------------------------------------------------ text processing
     def _base_words(self, text: str) -> list[str]:
@@ -133,8 +135,7 @@ class Matcher:
         return mark_negation(self.library.lexicon.apply(corrected))
 
     # ------------------------------------------------------------------ keyword index
-    def _build_keyword_index(self, words: list[list[str]], owners: list[str]) -> None:
-        documents = [set(w) for w in words]
+    def _build_keyword_index(self, documents: list[tuple[str, ...]], owners: list[str]) -> None:
         frequency: Counter[str] = Counter(t for doc in documents for t in doc)
         total = len(documents)
         self._idf = {t: math.log((1 + total) / (1 + df)) + 1.0 for t, df in frequency.items()}
@@ -147,7 +148,9 @@ class Matcher:
                 norms[n] += self._idf[t] ** 2
         self._norms = np.sqrt(np.maximum(norms, 1e-9))
         # int32 and float32 halve the index of a large library; scores need no more precision.
-        self._posting_arrays = {t: np.array(p, dtype=np.int32) for t, p in postings.items()}
+        self._posting_arrays = {}
+        for t in list(postings):  # pop as we go, so lists and arrays never all exist at once
+            self._posting_arrays[t] = np.array(postings.pop(t), dtype=np.int32)
         # Profile: the intent's examples pooled; weight = idf * share of its examples using it.
         profile: dict[str, dict[int, float]] = defaultdict(dict)
         counts = Counter(owners)
@@ -161,10 +164,14 @@ class Matcher:
                 weight = self._idf[t] * math.sqrt(c / counts[intent_id])
                 profile[t][intent_pos] = weight
                 profile_norm[intent_pos] += weight**2
-        self._profile = {
-            t: (np.array(list(d), dtype=np.int32), np.array(list(d.values()), dtype=np.float32))
-            for t, d in profile.items()
-        }
+        del per_intent
+        self._profile = {}
+        for t in list(profile):
+            d = profile.pop(t)
+            self._profile[t] = (
+                np.array(list(d), dtype=np.int32),
+                np.array(list(d.values()), dtype=np.float32),
+            )
         self._profile_norm = np.sqrt(np.maximum(profile_norm, 1e-9))
 
     def _keyword_scores(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
