@@ -126,13 +126,17 @@ class Matcher:
             return word  # short words: "rates" is not a typo of "mates"
         return str(best[0])
 
-    def words(self, text: str) -> list[str]:
-        """The message as the matcher sees it: normalised, lexicon applied, typos corrected."""
+    def corrected_words(self, text: str) -> list[str]:
+        """Normalised, lexicon applied, typos corrected; negation not yet marked."""
         base = self._base_words(text)
         corrected = [w if w in self._vocab_set else self._correct(w) for w in base]
         # A correction may have produced a lexicon variant ("nalaxone" -> "naloxone" is fine,
         # but "pinz" -> "pins" must then become "needles"), so apply the lexicon once more.
-        return mark_negation(self.library.lexicon.apply(corrected))
+        return self.library.lexicon.apply(corrected)
+
+    def words(self, text: str) -> list[str]:
+        """The message as the matcher sees it: corrected words, with negation marked."""
+        return mark_negation(self.corrected_words(text))
 
     # ------------------------------------------------------------------ keyword index
     def _build_keyword_index(self, documents: list[tuple[str, ...]], owners: list[str]) -> None:

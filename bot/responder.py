@@ -62,7 +62,7 @@ class Responder:
         """Decide what a message is. `context` is the intent last answered in this chat."""
         plain = normalise(text)
         candidates = self.matcher.rank(text)
-        verdict = assess(plain, " ".join(self.matcher.words(text)))
+        verdict = assess(plain, " ".join(self.matcher.corrected_words(text)))
         decision = decide(candidates, verdict, self.thresholds)
         if context and context in self.library.intents and decision.action is not Action.SAFETY:
             decision, candidates = self._with_context(text, context, decision, candidates)

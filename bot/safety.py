@@ -41,7 +41,8 @@ EMERGENCY_CUES = (
     _cue(
         "will not wake",
         rf"\b{_NEG} (?:\w+ ){{0,2}}(?:wake|waking|woken|rouse|rousing|roused|respond|responding|"
-        r"come round|coming round|come to|coming to|moving|answering me|reacting)\b",
+        r"come round|coming round|come to|coming to|moving|answering me|reacting|"
+        r"open (?:his|her|their|my) eyes)\b",
     ),
     _cue("unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"),
     _cue(
@@ -56,12 +57,14 @@ EMERGENCY_CUES = (
         "breathing",
         rf"\b(?:{_NEG}|stopped|stop|stops|barely|hardly|struggling to|can t) (?:\w+ ){{0,1}}breath\w*|"
         r"\bbreath\w* (?:\w+ ){0,2}(?:once every|every now and then|slow|weird|funny|strange|shallow|rattl\w*)|"
-        r"\btaking a breath every|\bgasping\b|\bgurgl\w*|\bsnoring (?:\w+ ){0,2}(?:weird|funny|strange|loud)",
+        r"\btaking a breath (?:\w+ ){0,2}every|\bgasping\b|\bgurgl\w*|"
+        r"\bsnor\w* (?:\w+ ){0,2}(?:weird|funny|strange|loud|noise|noises|sound|sounds)",
     ),
     _cue(
         "gone blue",
         r"\b(?:gone|going|turned|turning|went|go|goes|is|are|look|looks|looking|lips|face|skin|"
-        r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b",
+        r"fingers|fingertips|nails) (?:\w+ ){0,3}(?:blue|purple|grey|gray)\b|\b(?:blue|purple) lips\b|"
+        r"\b(?:lips|fingertips|nails) (?:\w+ ){0,2}(?:dark|black)\b",
     ),
     _cue("fitting", r"\b(?:fitting|having a fit(?! of)|seizure|seizing|convuls\w*)\b"),
     _cue(
@@ -99,7 +102,10 @@ CRISIS_CUES = (
         r"\btake (?:my|his|her) (?:own )?life\b|\bsuicid\w*|\bwant(?:s)? to die\b|\bwanna die\b|"
         r"\b(?:i am|im|i m) (?:going|gonna|ready) to die\b|"
         r"\bwish i (?:was|were|wasnt|wasn t) (?:dead|here|alive|born)\b|"
-        r"\b(?:easiest|quickest|best|fastest|painless|least painful) way to (?:die|kill|end)\b",
+        r"\b(?:easiest|quickest|best|fastest|painless|least painful) way to (?:die|kill|end)\b|"
+        r"\bw(?:a)?nt (?:2|to) die\b|"
+        r"\b(?:amount|dose|much|enough|many) (?:\w+ ){0,5}(?:would|will|to|that d|thatd|it d|itd) "
+        r"(?:\w+ )?(?:kill me|be fatal|finish me)\b",
     ),
     _cue(
         "not be here",
@@ -110,12 +116,17 @@ CRISIS_CUES = (
         r"\blife (?:isnt|is not|aint|isn t) worth\b|\bnot worth living\b|\bdone with (?:life|living)\b|"
         r"\bcant go on\b|\bcannot go on\b|\bcan t go on\b|\b(?:all|it) to stop for good\b|"
         r"\bcant take (?:it|this) (?:anymore|any more|no more)\b|"
-        r"\b(?:so i|so|and) (?:just )?(?:dont|don t|do not|never|not) wake up\b",
+        r"\b(?:so i|so|and|to) (?:just )?(?:dont|don t|do not|never|not) (?:wake up|come back|come round)\b|"
+        r"\b(?:wont|won t|will not) be (?:around|here|alive) (?:after|tomorrow|much longer|for long|"
+        r"anymore|any more|by)\b|\b(?:notice|care|miss me) if i (?:was|were|m|am) gone\b|"
+        r"\bdisappear for good\b|\b(?:want|need) (?:it|everything|it all) (?:all )?(?:to be over|to end|over)\b|"
+        r"\b(?:dont|don t|do not|cant|cannot|can t) see (?:the|a|any) point\b",
     ),
     _cue(
         "self harm",
         r"\bself ?harm\w*|\b(?:cutting|cut|burning|burnt|burned|hurting|hurt|harming|harm|stabbing) "
-        r"(?:my ?self|myself|my (?:arm|arms|wrist|wrists|leg|legs|skin))\b|\bbeen cutting\b",
+        r"(?:my ?self|myself|my (?:arm|arms|wrist|wrists|leg|legs|skin))\b|\bbeen cutting\b|"
+        r"\b(?:scratching|slicing|scraping|cutting) (?:at )?(?:my|me) (?:arms?|wrists?|legs?|thighs?|skin)\b",
     ),
     _cue(
         "on purpose",
@@ -125,6 +136,7 @@ CRISIS_CUES = (
         r"\b(?:do|doing) something (?:to|stupid to) (?:my ?self|myself)\b|"
         r"\b(?:do|doing) (?:my ?self|myself) in\b|\bpills (?:all )?lined up\b|"
         r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding) (?:up )?(?:\w+ )?(?:pills|tablets)\b|"
+        r"\btake (?:every|all the|all of the|the whole) (?:\w+ )?(?:pill|pills|tablet|tablets|lot)\b|"
         r"\benough (?:pills|tablets|gear) (?:saved )?to (?:end|die|kill|not wake)\b",
     ),
     _cue(
@@ -144,26 +156,47 @@ CRISIS_CUES = (
     _cue("in crisis", r"\b(?:im|i am|i m) in (?:a )?crisis\b|\bcrisis (?:help|line|team|now)\b"),
 )
 
-# The message is about the subject, or about another time, not something happening now.
+# The message is about the subject, not something happening now: "what are the signs of an
+# overdose". A "now" outweighs these ("signs of an overdose, hes going blue right now").
 TOPIC_GUARDS = re.compile(
     r"\b(?:signs?|symptoms?|what (?:does|do|would|will) (?:\w+ ){0,4}look like|how (?:do|would|can|could|will|d) (?:i|you|u|we|"
     r"people|someone) (?:tell|know|spot|recogni[sz]e)|how to (?:tell|know|spot)|what happens|"
-    r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|last (?:year|month|week)|years ago|months ago|"
-    r"died|passed away|lost (?:my|him|her|a)|funeral|used to|training|course|learn|"
+    r"is (?:that|it|this) (?:a sign|normal|bad)|sometimes|training|course|learn|"
     r"awareness|statistics|stats|essay|in the news|film|documentary|song|one day|"
-    r"(?:make|makes|making|cause|causes) (?:you|u|people|someone|somebody))\b"
+    r"(?:make|makes|making|cause|causes) (?:you|u|people|someone|somebody)|"
+    r"why (?:do|does|did|would|is|are)|how come)\b"
+)
+# About another time, or over: "he overdosed last weekend, hes home now". Only a call for help
+# outweighs these, not a bare "now".
+PAST_GUARDS = re.compile(
+    r"\b(?:last (?:year|month|week)|years ago|months ago|weeks ago|died|passed away|"
+    r"lost (?:my|him|her|a)|funeral|used to|yesterday|"
+    r"(?:last|this|on) (?:night|weekend|week|time|christmas|summer|\w+day)|"
+    r"(?:fine|ok|okay|alright|better|safe|home|recovered) now)\b"
 )
 # Said outright: this is not happening now. Nothing outweighs these.
 NOT_NOW = re.compile(
     r"\b(?:just asking|only asking|not happening|hypothetical\w*|for future reference|in (?:the )?future|"
-    r"for the future|just curious|just wondering)\b"
+    r"for the future|just curious|just wondering|not now|not at the moment|not right now)\b"
 )
-# A conditional before or inside the cue frames it as "what if", not "now".
-CONDITIONAL = re.compile(r"\b(?:if|what if|in case|ever|whenever|supposing|suppose)\b")
-# Words that say "now", which outweigh a topic guard (but not a conditional).
+# A conditional before or inside the cue frames it as "what if", not "now". Not an indirect
+# question: "not sure if this is the right place" says nothing about when.
+CONDITIONAL = re.compile(
+    r"\b(?:what if|in case|ever|whenever|supposing|suppose)\b|"
+    r"(?<!sure )(?<!wondering )(?<!know )(?<!see )(?<!check )(?<!ask )(?<!asking )\bif\b"
+)
+# A call for help, which outweighs a topic guard (but not a conditional). A bare "now" does not:
+# "he overdosed last weekend, hes home now" is about then.
 URGENT = re.compile(
-    r"\b(?:right now|now|rn|asap|quick|quickly|hurry|urgent|help me|please help|pls help|"
+    r"\b(?:asap|quick|quickly|hurry|urgent|help me|please help|pls help|help please|"
     r"what do i do|what should i do|what now|999|ambulance)\b"
+)
+# Words that say "now": they outweigh a topic guard, and "what should i do if" for a crisis.
+SAID_NOW = re.compile(r"\b(?:right now|now|rn|tonight|today)\b")
+# A crisis cue about the past or someone else's death: "lost my son to suicide two years ago".
+CRISIS_PAST = re.compile(
+    r"\b(?:years ago|months ago|weeks ago|last year|to suicide|died by suicide|"
+    r"took (?:his|her|their) own life|killed (?:himself|herself|themselves))\b"
 )
 NEGATED = re.compile(r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$")
 
@@ -181,15 +214,20 @@ class SafetyVerdict:
         return self.intent is not None
 
 
-# Phrases that use a cue word about something other than a person: "my veins have collapsed".
-NOT_A_PERSON = re.compile(r"\bveins? (?:\w+ ){0,2}collapsed\b|\bcollapsed veins?\b")
+# Phrases that use a cue word for something else: "my veins have collapsed", "black and blue",
+# "die my hair", "end it with my girlfriend".
+NOT_A_PERSON = re.compile(
+    r"\bveins? (?:\w+ ){0,2}collapsed\b|\bcollapsed veins?\b|\bblack and blue\b|"
+    r"\bdie (?:my|me|your|ur|his|her|their|it) (?:hair|clothes|jeans|shoes|beard|top)\b|"
+    r"\bend (?:it|things) with\b"
+)
 
 
 def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | None:
     text = NOT_A_PERSON.sub(lambda m: "_" * len(m.group()), text)  # keeps positions
     for cue in cues:
         for match in cue.pattern.finditer(text):
-            if cue.name in ("kill myself", "end it", "not be here", "self harm") and NEGATED.search(
+            if cue.name in ("kill myself", "end it", "self harm") and NEGATED.search(
                 text[: match.start()]
             ):
                 continue  # "not suicidal", "i would never kill myself"
@@ -200,7 +238,9 @@ def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | 
 def _framed_as_not_now(text: str, cue_end: int) -> bool:
     if NOT_NOW.search(text) or CONDITIONAL.search(text[:cue_end]):
         return True
-    return bool(TOPIC_GUARDS.search(text)) and not URGENT.search(text)
+    if PAST_GUARDS.search(text):
+        return not URGENT.search(text)
+    return bool(TOPIC_GUARDS.search(text)) and not (URGENT.search(text) or SAID_NOW.search(text))
 
 
 # Talking about the subject, not a person in crisis: "suicide rates in scotland".
@@ -216,11 +256,13 @@ PAST_BEFORE = re.compile(r"\b(?:used to|years ago i|when i was younger i)\s+(?:\
 
 def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
     found = _first_cue(CRISIS_CUES, view)
-    if found and PAST_BEFORE.search(view[: found[1].start()]):
+    if found is None or PAST_BEFORE.search(view[: found[1].start()]):
         return None
-    if found and (NOT_NOW.search(view) or RESEARCH.search(view)) and not URGENT.search(view):
+    rest = NOT_NOW.sub(" ", view)  # the "now" of "not now" does not count
+    now = URGENT.search(rest) or SAID_NOW.search(rest)
+    if (NOT_NOW.search(view) or RESEARCH.search(view) or CRISIS_PAST.search(view)) and not now:
         return None
-    if found and CONDITIONAL.search(view[: found[1].start()]) and not URGENT.search(view):
+    if CONDITIONAL.search(view[: found[1].start()]) and not SAID_NOW.search(rest):
         return None  # "what do i do if a friend says they want to die": support, not a crisis now
     return found
 

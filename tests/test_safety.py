@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.decide import Action
 from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
@@ -222,3 +223,15 @@ def test_guarded_talk_is_marked_guarded() -> None:
     verdict = assess(normalise("what are the signs of someone going blue"))
     assert not verdict.fired
     assert verdict.guarded
+
+
+# An adversarial probe written without seeing the eval sets: emergencies and crises in many
+# forms, and near-misses (the past, what-ifs, figures of speech). Every one must be right.
+PROBE = yaml.safe_load((REPO / "tests" / "data" / "safety_probe.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", PROBE, ids=lambda case: case["text"][:40])
+def test_safety_probe(case: dict[str, str]) -> None:
+    reply = responder().reply(case["text"])
+    got = reply.intent if reply.is_safety else "none"
+    assert got == case["safety"], reply.decision
