@@ -66,10 +66,11 @@ def _unmatched_days(context: Context) -> int | None:
 
 
 def _truthful(reply: Reply, context: Context) -> Reply:
-    # The library's privacy answer describes the default; say so when the service keeps more.
+    # The library's privacy answer describes the default. When the service keeps more, say so
+    # first, so that nothing the answer then says ("I don't keep what you write") is untrue.
     note = texts.unmatched_note(_unmatched_days(context))
     if reply.intent == PRIVACY_INTENT and note:
-        return replace(reply, text=f"{reply.text}\n\n{note}")
+        return replace(reply, text=f"{note}\n\n{texts.APART_FROM_THAT}\n{reply.text}")
     return reply
 
 

@@ -62,6 +62,9 @@ UNMATCHED_NOTE = (
 )
 
 
+APART_FROM_THAT = "Apart from that:"
+
+
 def welcome_text(unmatched_days: int | None) -> str:
     return WELCOME.format(kept=WELCOME_KEPT_UNMATCHED if unmatched_days else WELCOME_KEPT)
 
