@@ -200,7 +200,10 @@ class Matcher:
     # ------------------------------------------------------------------ ranking
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Intents best first (out-of-scope included as OUT_OF_SCOPE), scores in 0..1."""
-        words = self.words(text)
+        return self.rank_words(self.words(text), limit)
+
+    def rank_words(self, words: list[str], limit: int = 5) -> list[Candidate]:
+        """`rank` for a message already turned into words (see `words`)."""
         if not words or not self._raw_examples:
             return []
         query = " ".join(sorted(words))

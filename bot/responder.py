@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from .decide import DEFAULT_THRESHOLDS, Action, Decision, Thresholds, decide
 from .library import Intent, Library
-from .matcher import OUT_OF_SCOPE, Candidate, Matcher
+from .matcher import OUT_OF_SCOPE, Candidate, Matcher, mark_negation
 from .normalise import normalise
-from .safety import assess
+from .safety import SafetyVerdict, assess
 
 FALLBACK_TEXT = (
     "Sorry, I'm not sure I understood that. I can help with the topics below. "
@@ -60,16 +60,21 @@ class Responder:
     # ------------------------------------------------------------------ matching
     def understand(self, text: str, context: str | None = None) -> tuple[Decision, list[Candidate]]:
         """Decide what a message is. `context` is the intent last answered in this chat."""
-        plain = normalise(text)
-        candidates = self.matcher.rank(text)
-        verdict = assess(plain, " ".join(self.matcher.corrected_words(text)))
+        corrected = self.matcher.corrected_words(text)  # once: the matcher and safety share it
+        candidates = self.matcher.rank_words(mark_negation(corrected))
+        verdict = assess(normalise(text), " ".join(corrected))
         decision = decide(candidates, verdict, self.thresholds)
         if context and context in self.library.intents and decision.action is not Action.SAFETY:
-            decision, candidates = self._with_context(text, context, decision, candidates)
+            decision, candidates = self._with_context(text, context, verdict, decision, candidates)
         return decision, candidates
 
     def _with_context(
-        self, text: str, context: str, decision: Decision, candidates: list[Candidate]
+        self,
+        text: str,
+        context: str,
+        verdict: SafetyVerdict,
+        decision: Decision,
+        candidates: list[Candidate],
     ) -> tuple[Decision, list[Candidate]]:
         # "where can i get it?" after the naloxone answer: read the message with the topic of the
         # previous answer added, and keep that reading only if it is clearly better.
@@ -81,7 +86,7 @@ class Responder:
         previous = self.library.intents[context]
         related = set(previous.follow_ups) | {i.id for i in self.library.by_topic(previous.topic)}
         more = self.matcher.rank(f"{text} {previous.title}")
-        better = decide(more, assess(normalise(text)), self.thresholds)
+        better = decide(more, verdict, self.thresholds)
         if better.action is Action.ANSWER and better.intent in related and (
             decision.action is not Action.ANSWER or better.score > decision.score + 0.05
         ):
