@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 
 from .library import Library, Problem
-from .lint_source import Field, SourceMap
+from .lint_source import WORD, Field, SourceMap
 
 with warnings.catch_warnings():
     # textstat imports pkg_resources, which newer setuptools marks as deprecated.
@@ -30,7 +30,6 @@ MIN_WORDS_FOR_AGE = 30
 
 _BULLET = re.compile(r"^\s*(?:[•*\-–]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Readability:
 
 
 def word_count(sentence: str) -> int:
-    return len(_WORD.findall(sentence))
+    return len(WORD.findall(sentence))
 
 
 def sentences(text: str) -> list[str]:

@@ -14,6 +14,8 @@ from .library import Library
 from .yamlsource import YamlDoc, read_yaml
 
 FIELDS = ("title", "answer", "reviewed", "sources")
+# A word as the lint rules count and match it: letters and digits, with inner apostrophes.
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 ALLOW_COMMENT = re.compile(r"#\s*lint-allow:\s*(?P<terms>.+)$", re.IGNORECASE)
 
 

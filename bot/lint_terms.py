@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .library import Library, Problem
-from .lint_source import Field, SourceMap
+from .lint_source import WORD, Field, SourceMap
 from .yamlsource import read_yaml
 
 SEVERITIES = ("error", "warning")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Text inside "double", “curly” or 'single' quotes; a single quote must not be an apostrophe.
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’|(?<!\w)'[^'\n]*'(?!\w)")
 
@@ -45,7 +44,7 @@ class Hit:
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     # Offsets are into the original text, so each word is folded on its own.
     return [
-        (m.group().replace("’", "'").casefold(), m.start(), m.end()) for m in _WORD.finditer(text)
+        (m.group().replace("’", "'").casefold(), m.start(), m.end()) for m in WORD.finditer(text)
     ]
 
 
