@@ -270,9 +270,9 @@ def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
 def assess(text: str, corrected: str = "") -> SafetyVerdict:
     """Judge one normalised message (`corrected`: the matcher's spelling-corrected view)."""
     views = [text] if not corrected or corrected == text else [text, corrected]
+    crises = [_crisis(view) for view in views]
     guarded = False
-    for view in views:
-        crisis = _crisis(view)
+    for view, crisis in zip(views, crises, strict=True):
         found = _first_cue(EMERGENCY_CUES, view)
         if found is None:
             continue
@@ -284,10 +284,9 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
             guarded = True
             continue
         return SafetyVerdict(OVERDOSE_EMERGENCY, cue.name)
-    for view in views:
-        crisis = _crisis(view)
+    for view, crisis in zip(views, crises, strict=True):
         if crisis:
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
         if _first_cue(CRISIS_CUES, view):
-            guarded = True
+            guarded = True  # a crisis cue, framed as the past, a what-if or research
     return SafetyVerdict(None, "", guarded)
