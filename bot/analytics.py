@@ -283,7 +283,9 @@ class SqliteAnalytics:
         if len(self._pending.unmatched) >= self.max_pending_unmatched:
             self.dropped += 1
             return
-        text = scrub(item.text)[:UNMATCHED_MAX_CHARS]  # scrub first: a cut could split a number
+        text = scrub(item.text, limit=UNMATCHED_MAX_CHARS).strip()
+        if not any(c.isalnum() for c in text):
+            return  # nothing left worth reading (only spaces, punctuation or emoji)
         nearest = clean_intent(item.nearest) if item.nearest else None
         self._pending.unmatched.append((day, text, nearest))
 
