@@ -76,15 +76,26 @@ def test_memory_keeps_only_the_last_intent_until_it_expires() -> None:
     assert memory.forget(3) and not memory.forget(3)
 
 
-def test_memory_sweeps_expired_chats() -> None:
+def test_memory_drops_expired_chats_as_it_writes() -> None:
     now = [0.0]
     memory = ChatMemory(1, clock=lambda: now[0])
     for chat in range(200):
         memory.remember(chat, "thanks")
     now[0] = 61
-    for chat in range(200, 256):
+    memory.remember(200, "thanks")
+    assert len(memory) == 1  # the 200 expired chats went with the next write
+
+
+def test_memory_holds_at_most_max_chats_and_drops_the_least_recently_written() -> None:
+    now = [0.0]
+    memory = ChatMemory(30, clock=lambda: now[0], max_chats=3)
+    for chat in (1, 2, 3):
         memory.remember(chat, "thanks")
-    assert len(memory) == 56  # the 256th write swept out the 200 expired chats
+    memory.remember(1, "naloxone_what")  # chat 1 is used again: chat 2 is now the oldest
+    memory.remember(4, "greeting")
+    assert len(memory) == 3
+    assert memory.get(2) is None
+    assert [memory.get(c) for c in (1, 3, 4)] == ["naloxone_what", "thanks", "greeting"]
 
 
 def test_hidden_arguments_keep_numbers() -> None:
