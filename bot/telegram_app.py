@@ -45,6 +45,7 @@ from .responder import Responder
 from .settings import Settings
 from .telegram_memory import ChatMemory
 from .telegram_runtime import ChatOrderedProcessor, PatientRateLimiter
+from .telegram_webhook import WebhookOptions, serve_webhook
 
 log = logging.getLogger(__name__)
 
@@ -195,18 +196,18 @@ async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any])
         await asyncio.to_thread(close)  # writes the last counts
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments for run_webhook / Updater.start_webhook. Without WEBHOOK_SECRET a random secret
-    is made at each start: Telegram sends it back with every update, anyone else gets 403."""
+def webhook_options(settings: Settings) -> WebhookOptions:
+    """Where and how to take updates in webhook mode. Without WEBHOOK_SECRET a random secret is
+    made at each start: Telegram sends it back with every update, anyone else gets 403."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": settings.webhook_path.strip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": secret or secrets.token_urlsafe(32),
-        "allowed_updates": Update.ALL_TYPES,
-    }
+    return WebhookOptions(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path.strip("/"),
+        webhook_url=settings.webhook_url or "",
+        secret_token=secret or secrets.token_urlsafe(32),
+        allowed_updates=list(Update.ALL_TYPES),
+    )
 
 
 def run_bot(settings: Settings, directory: Path, library: Library | None = None) -> int:
@@ -230,7 +231,7 @@ def run_bot(settings: Settings, directory: Path, library: Library | None = None)
     try:
         if settings.webhook_url:
             log.info("starting in webhook mode")
-            application.run_webhook(**webhook_options(settings))
+            asyncio.run(serve_webhook(application, webhook_options(settings)))
         else:
             log.info("starting with long polling")
             application.run_polling(allowed_updates=Update.ALL_TYPES)

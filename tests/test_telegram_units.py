@@ -118,10 +118,10 @@ def test_webhook_secret_is_made_when_not_set() -> None:
     fake = FakeBotApi()
     settings = bot_settings(fake, webhook_url="https://bot.example.org/telegram")
     first, second = webhook_options(settings), webhook_options(settings)
-    assert first["secret_token"] != second["secret_token"]
-    assert len(first["secret_token"]) >= 32
+    assert first.secret_token != second.secret_token
+    assert len(first.secret_token) >= 32
     fixed = webhook_options(bot_settings(fake, webhook_url="https://x", webhook_secret="abc"))
-    assert fixed["secret_token"] == "abc" and fixed["url_path"] == "telegram"
+    assert fixed.secret_token == "abc" and fixed.url_path == "telegram"
 
 
 async def test_one_chat_in_order_other_chats_alongside() -> None:
