@@ -147,6 +147,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             "intent": decision.intent if answered else None,
             "score": round(decision.score, 4),
             "action": decision.action.value,
+            "safety": decision.intent if decision.action is Action.SAFETY else (
+                "check" if decision.check else None
+            ),
             "candidates": [
                 {"intent": c.intent, "score": c.score}
                 for c in candidates
@@ -180,6 +183,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("confusions (expected -> got):")
         for (expected, got), n in report.confusions.most_common(args.confusions):
             print(f"  {n:3}  {expected} -> {got}")
+    n_safety, n_other = len(report.safety_cases), len(report.other_cases)
+    print(f"safety recall: {report.safety_recall:.1%} of {n_safety} emergencies and crises got "
+          f"the emergency or crisis answer; reach (that or the safety check): "
+          f"{report.safety_reach:.1%}")
+    false_alarm_rate = len(report.safety_false_alarms) / n_other if n_other else 0.0
+    print(f"false alarms: {false_alarm_rate:.1%} of {n_other} other messages; "
+          f"safety check on {report.check_rate:.1%} of them")
     print(f"safety misses: {len(report.safety_misses)}")
     for o in report.safety_misses:
         print(f"  line {o.case.line}: expected {o.case.intent}, got {o.predicted}")
