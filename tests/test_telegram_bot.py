@@ -232,7 +232,9 @@ async def test_analytics_hears_every_kind_of_event(telegram_bot: RunningBot) -> 
 
 
 class Broken(Responder):
-    def reply(self, text: str, context: str | None = None):  # type: ignore[no-untyped-def]
+    """Fails to read any message: when it arrives, and again when it is answered."""
+
+    def read(self, text: str):  # type: ignore[no-untyped-def]
         raise ValueError(f"cannot read {text}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
@@ -15,7 +14,6 @@ from bot.telegram_app import webhook_options
 from bot.telegram_handlers import _mostly_not_latin, _without_mention
 from bot.telegram_logging import HIDDEN, HideArguments
 from bot.telegram_memory import ChatMemory
-from bot.telegram_runtime import ChatOrderedProcessor
 from bot.telegram_send import split_message, telegram_length
 
 
@@ -124,33 +122,6 @@ def test_webhook_secret_is_made_when_not_set() -> None:
     assert fixed.secret_token == "abc" and fixed.url_path == "telegram"
 
 
-async def test_one_chat_in_order_other_chats_alongside() -> None:
-    from telegram import Chat, Message, Update
-
-    processor = ChatOrderedProcessor(8)
-    seen: list[str] = []
-    release = asyncio.Event()
-
-    def update(chat_id: int, number: int) -> Update:
-        chat = Chat(chat_id, "private")
-        return Update(number, message=Message(number, None, chat))  # type: ignore[arg-type]
-
-    async def work(name: str, wait: bool) -> None:
-        if wait:
-            await release.wait()
-        seen.append(name)
-
-    async with processor:
-        first = asyncio.create_task(processor.process_update(update(1, 1), work("1a", True)))
-        second = asyncio.create_task(processor.process_update(update(1, 2), work("1b", False)))
-        other = asyncio.create_task(processor.process_update(update(2, 3), work("2a", False)))
-        await other
-        assert seen == ["2a"], "another chat is not held up by a slow one"
-        release.set()
-        await asyncio.gather(first, second)
-    assert seen == ["2a", "1a", "1b"]
-
-
 def test_env_example_lists_every_setting() -> None:
     from conftest import REPO
 
@@ -159,35 +130,3 @@ def test_env_example_lists_every_setting() -> None:
     lines = (REPO / ".env.example").read_text().splitlines()
     listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
     assert listed == {name.upper() for name in Settings.model_fields}
-
-
-async def test_timeouts_and_5xx_are_retried_a_bounded_number_of_times() -> None:
-    from telegram.error import BadRequest, NetworkError, TimedOut
-
-    from bot.telegram_runtime import ATTEMPTS, PatientRateLimiter
-
-    limiter = PatientRateLimiter(backoff=0.01)
-    tries: list[str] = []
-
-    def failing(errors: list[Exception]):  # type: ignore[no-untyped-def]
-        async def call() -> bool:
-            tries.append("try")
-            if errors:
-                raise errors.pop(0)
-            return True
-        return call
-
-    async def send(errors: list[Exception]) -> object:
-        return await limiter.process_request(failing(errors), (), {}, "sendMessage",
-                                             {"chat_id": 1}, None)
-
-    assert await send([TimedOut(), NetworkError("Bad Gateway")]) is True
-    assert len(tries) == 3
-    tries.clear()
-    with pytest.raises(TimedOut):
-        await send([TimedOut()] * ATTEMPTS)
-    assert len(tries) == ATTEMPTS
-    tries.clear()
-    with pytest.raises(BadRequest):
-        await send([BadRequest("Chat not found")])
-    assert len(tries) == 1
