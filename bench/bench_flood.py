@@ -87,12 +87,19 @@ async def bench(args: argparse.Namespace) -> int:
                             "the emergency's reply")
         [reply] = fake.outputs(EMERGENCY_CHAT)[:1]
         waited = reply.at - sent_at
+        fetched = next(c.at for c in fake.calls_to("getUpdates") if any(
+            u.get("message", {}).get("chat", {}).get("id") == EMERGENCY_CHAT
+            for u in c.result or ()))
         before = sum(1 for c in users for s in fake.outputs(c)[1:] if s.at < reply.at)
         print(f"flood: {total:,} updates from {args.users} users at once; the emergency came "
               f"{args.after:g} s later (hrbot run, Telegram's limit of 30 messages/s on)")
         print(f"emergency answered after {waited:.2f} s "
               f"({'within' if waited <= 2 else 'OVER'} the 2 s target); "
               f"{before:,} ordinary replies had gone out by then")
+        polls = [c.at for c in fake.calls_to("getUpdates") if flood_start <= c.at <= fetched]
+        print(f"  the bot fetched {len(polls)} batches of updates in {fetched - flood_start:.2f} s")
+        print(f"  of which waiting in Telegram's queue (getUpdates hands out updates in order, "
+              f"100 at a time): {fetched - sent_at:.2f} s; in the bot: {reply.at - fetched:.2f} s")
         ok = reply.text == emergency_answer.text
         if not args.no_drain:
             await fake.wait_for(lambda: all(fake.mark(c) >= 1 + args.per_user for c in users),
