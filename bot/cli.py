@@ -175,7 +175,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
           f"plain {report.plain_accuracy:.1%})")
     print(f"answered: {report.rate(Action.ANSWER) + report.rate(Action.SAFETY):.1%}  "
           f"clarified: {report.rate(Action.CLARIFY):.1%}  fallback: "
-          f"{report.rate(Action.FALLBACK):.1%}")
+          f"{report.rate(Action.FALLBACK):.1%} (right for {report.fallback_precision:.1%} of them)")
     print("per-intent recall:")
     for label, (right, total) in report.recall.items():
         print(f"  {label:32} {right:3}/{total:<3} {right / total:6.1%}")
