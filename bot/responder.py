@@ -14,9 +14,12 @@ from .matcher import OUT_OF_SCOPE, Candidate, Matcher, mark_negation
 from .normalise import normalise
 from .safety import SafetyVerdict, assess
 
+# Numbers from the facts sheet, section 10 (and intents/staff/checked_numbers.yaml).
 FALLBACK_TEXT = (
     "Sorry, I'm not sure I understood that. I can help with the topics below. "
     "You can also type your question in a different way.\n\n"
+    "To ask a person about drugs, call FRANK on 0300 123 6600, any time.\n"
+    "To talk about how you feel, call Samaritans free on 116 123, any time.\n\n"
     "If someone is in danger right now, call 999."
 )
 CLARIFY_TEXT = "I want to get this right. Which of these did you mean?"
