@@ -25,12 +25,13 @@ NAMED_RUNNER = "{name} runs me."
 CONTACT = "To contact them: {contact}"
 KEEPS_NOTHING = "This bot does not keep what you write."
 # Only true, and only said, when the service has switched on STORE_UNMATCHED.
-UNMATCHED_NOTE = (
+UNMATCHED_KEPT = (
     "Questions I couldn't answer are kept for up to {days} days, with phone numbers, emails, "
-    "postcodes and links taken out, so the team can teach me to answer them. Please don't "
-    "type your name or address."
+    "postcodes and links taken out, so the team can teach me to answer them."
 )
-KEEPS_UNMATCHED = f"{UNMATCHED_NOTE} Nothing else you write is kept."
+DONT_TYPE_NAME = "Please don't type your name or address."
+UNMATCHED_NOTE = f"{UNMATCHED_KEPT} {DONT_TYPE_NAME}"
+KEEPS_UNMATCHED = f"{UNMATCHED_KEPT} Nothing else you write is kept. {DONT_TYPE_NAME}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from bot.loader import load_library
 from bot.personalise import (
     GENERIC_RUNNER,
     KEEPS_NOTHING,
+    UNMATCHED_KEPT,
     ServiceInfo,
     personalise,
     unmatched_note,
@@ -58,7 +59,8 @@ def test_privacy_by_default_says_nothing_written_is_kept() -> None:
 
 def test_privacy_with_unmatched_kept_never_says_nothing_is_kept() -> None:
     text = answer("privacy", ServiceInfo(unmatched_days=14))
-    assert text.startswith(unmatched_note(14))
+    assert text.startswith(UNMATCHED_KEPT.format(days=14))
+    assert unmatched_note(14).endswith("Please don't type your name or address.")
     assert "kept for up to 14 days" in text
     assert "not keep what you write" not in text and "don't keep what you write" not in text
     assert "Telegram keeps this chat on its own servers" in text
