@@ -231,16 +231,13 @@ def lines(outcomes: list[Outcome]) -> list[str]:
     return [f"line {o.case.line}: expected {o.case.intent}, got {o.predicted}" for o in outcomes]
 
 
-# The development sets and the accuracy each must keep: dev.yaml at its gate since the first
-# wave; dev-more.yaml (the second-wave intents) at what the library reached when they were added
-# (80.4% on 2026-11-25; the target is 90%).
-DEV_GATES = {DEV_SET: 0.92, DEV_MORE_SET: 0.80}
-# False alarms the library cannot mend: the safety layer's own cues fire on them (bot/safety.py,
-# which is not library content). Listed so that a new one fails the test, and so that this list
-# is emptied when the safety layer is fixed (the test then fails until it is).
-KNOWN_FALSE_ALARMS = {
-    DEV_MORE_SET: ["line 132: expected police_999, got overdose_emergency"],  # cue "overdosing now"
-}
+# The development sets and the accuracy each must keep: a little under what the library reaches
+# with the learned classifier (dev.yaml 95.0%, dev-more.yaml 93.9% on 2026-11-25), so that a
+# staff edit that loses a few points fails here first.
+DEV_GATES = {DEV_SET: 0.93, DEV_MORE_SET: 0.90}
+# False alarms the library cannot mend, listed so that a new one fails the test (none now: the
+# learned safety layer overrules the cue that fired on a question about the police and 999).
+KNOWN_FALSE_ALARMS: dict[Path, list[str]] = {}
 dev_sets = pytest.mark.parametrize(
     "path",
     [
