@@ -68,24 +68,36 @@ class Lexicon:
     terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
-    def longest(self) -> int:
-        return max((len(k) for k in self.terms), default=0)
+    def _index(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
+        # One-word variants by their word, and for each word that starts a longer variant, the
+        # lengths to try, longest first: most words then cost one look-up, not `longest`.
+        single = {k[0]: v for k, v in self.terms.items() if len(k) == 1}
+        sizes: dict[str, set[int]] = {}
+        for k in self.terms:
+            if len(k) > 1:
+                sizes.setdefault(k[0], set()).add(len(k))
+        return single, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()}
 
     def apply(self, words: list[str]) -> list[str]:
         """Replace every known variant, longest phrase first, left to right."""
         if not self.terms:
             return words
+        single, sizes = self._index
         out: list[str] = []
-        i, longest = 0, self.longest
+        i = 0
         while i < len(words):
-            for size in range(min(longest, len(words) - i), 0, -1):
+            for size in sizes.get(words[i], ()):
                 plain = self.terms.get(tuple(words[i : i + size]))
                 if plain is not None:
                     out.extend(plain)
                     i += size
                     break
             else:
-                out.append(words[i])
+                plain = single.get(words[i])
+                if plain is None:
+                    out.append(words[i])
+                else:
+                    out.extend(plain)
                 i += 1
         return out
 
