@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import regex
@@ -78,6 +79,8 @@ _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 _OD_APOSTROPHE = re.compile(r"\bod['’`](?:e?d|in|ing)\b")
 _NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
 _STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 999 stays 999
+_SPACE = re.compile(r"\s")
+PIECE = 1500  # characters read at a time: a piece nearly always gives the MAX_CHARS kept
 
 
 def _map_emoji(text: str) -> str:
@@ -107,8 +110,30 @@ def _lookalikes(text: str) -> tuple[dict[int, str], dict[int, str]]:
     return latin, other
 
 
-def _fold_if_mixed(word: str, table: dict[int, str]) -> str:
-    return word.translate(table) if _LATIN_LETTER.search(word) else word
+def _fold_mixed(piece: str) -> tuple[str, bool]:
+    """`piece` with lookalikes folded in the words that mix in Latin letters (and the Latin
+    script's own, such as small capitals, everywhere); and whether a word of another script alone
+    still has lookalikes."""
+    latin, other = _lookalikes(piece)
+    piece = piece.translate(latin)
+    if not other:
+        return piece, False
+    alone = False
+
+    def fold(match: re.Match[str]) -> str:
+        nonlocal alone
+        word = match.group()
+        if _LATIN_LETTER.search(word):
+            return word.translate(other)
+        alone = True
+        return word
+
+    return _TOKEN.sub(fold, piece), alone
+
+
+def _fold_all(piece: str) -> str:
+    latin, other = _lookalikes(piece)
+    return piece.translate(latin | other)
 
 
 def _mostly_latin(words: list[str]) -> bool:
@@ -159,7 +184,32 @@ def _words(text: str) -> list[str]:
     # Emoji and other symbols, controls and punctuation become spaces.
     text = _NOT_WORD.sub(" ", text)
     text = _STRETCHED.sub(r"\1\1", text)  # pleeeease -> pleease; the speller does the rest
-    return cap_words([TEXT_SPEAK.get(word, word) for word in text.split()])
+    return [TEXT_SPEAK.get(word, word) for word in text.split()]
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """`text` a piece of about PIECE characters at a time, each cut just after a space, so no
+    word is cut and every step reads each piece as it would read the whole text."""
+    start = 0
+    while start < len(text):
+        cut = _SPACE.search(text, start + PIECE)
+        end = cut.end() if cut else len(text)
+        yield text[start:end]
+        start = end
+
+
+def _capped_words(text: str, fold: Callable[[str], str] | None = None) -> list[str]:
+    """The words of `text` (each piece folded first), up to the cap: only the pieces needed are
+    read, so a long message costs no more than a short one."""
+    words: list[str] = []
+    length = -1
+    for piece in _pieces(text):
+        more = _words(fold(piece) if fold else piece)
+        words += more
+        length += sum(len(word) + 1 for word in more)
+        if length > MAX_CHARS:
+            break
+    return cap_words(words)
 
 
 # The responder reads a message up to three times; a few entries, in memory only, save the work.
@@ -169,17 +219,21 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text[:RAW_LIMIT])
     text = _nfkc(text).casefold()  # fullwidth and mathematical letters become plain ones
     if text.isascii():
-        return " ".join(_words(text))
+        return " ".join(_capped_words(text))
     text = _map_emoji(_LOOSE_MARKS.sub("", text))[:RAW_LIMIT]
-    latin, table = _lookalikes(text)
-    text = text.translate(latin)
-    if not table:
-        return " ".join(_words(text))
     # Letters of other scripts that look Latin ("nоt" with a Cyrillic о) become Latin: always in
     # a word that mixes in Latin letters; everywhere when most words are Latin. A message mostly
     # in another script keeps its letters, so the adapter can say the bot reads English only.
     # Deciding on the words that come out keeps normalise(normalise(x)) == normalise(x).
-    words = _words(_TOKEN.sub(lambda m: _fold_if_mixed(m.group(), table), text))
-    if _mostly_latin(words):
-        words = _words(text.translate(table))
+    alone = False
+
+    def fold_mixed(piece: str) -> str:
+        nonlocal alone
+        piece, more = _fold_mixed(piece)
+        alone = alone or more
+        return piece
+
+    words = _capped_words(text, fold_mixed)
+    if alone and _mostly_latin(words):
+        words = _capped_words(text, _fold_all)
     return " ".join(words)
