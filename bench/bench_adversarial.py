@@ -28,7 +28,7 @@ from pathlib import Path
 import bot.normalise as normalise_module
 from bot.library import SAFETY_INTENTS
 from bot.loader import load_library
-from bot.normalise import EMOJI_WORDS, RAW_LIMIT, normalise
+from bot.normalise import EMOJI_WORDS, RAW_LIMIT
 from bot.responder import Responder
 from bot.safety import (
     CONDITIONAL,
@@ -142,7 +142,6 @@ def made_up_words() -> Iterator[Message]:
 
 
 def clear_caches(responder: Responder) -> None:
-    normalise.cache_clear()
     normalise_module._as_latin.cache_clear()
     responder.matcher._correct.cache_clear()
 

@@ -21,7 +21,7 @@ class Problem:
     line: int
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning" or "note" (for information; never fails)
 
     def __str__(self) -> str:
         hint = f" (hint: {self.hint})" if self.hint else ""
@@ -39,7 +39,11 @@ class HasProblems:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
 
 
 @dataclass(frozen=True)
@@ -68,38 +72,50 @@ class Lexicon:
     terms: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
-    def _index(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
-        # One-word variants by their word, and for each word that starts a longer variant, the
-        # lengths to try, longest first: most words then cost one look-up, not `longest`.
-        single = {k[0]: v for k, v in self.terms.items() if len(k) == 1}
-        sizes: dict[str, set[int]] = {}
-        for k in self.terms:
-            if len(k) > 1:
-                sizes.setdefault(k[0], set()).add(len(k))
-        return single, {w: tuple(sorted(s, reverse=True)) for w, s in sizes.items()}
+    def longest(self) -> int:
+        return max((len(k) for k in self.terms), default=0)
+
+    @cached_property
+    def _longest_from(self) -> dict[str, int]:
+        # First word -> the longest variant starting with it: most words start none, and are
+        # passed over with one look-up instead of one per phrase length.
+        longest: dict[str, int] = {}
+        for key in self.terms:
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        return longest
 
     def apply(self, words: list[str]) -> list[str]:
         """Replace every known variant, longest phrase first, left to right."""
         if not self.terms:
             return words
-        single, sizes = self._index
         out: list[str] = []
-        i = 0
+        i, longest_from = 0, self._longest_from
         while i < len(words):
-            for size in sizes.get(words[i], ()):
+            for size in range(min(longest_from.get(words[i], 0), len(words) - i), 0, -1):
                 plain = self.terms.get(tuple(words[i : i + size]))
                 if plain is not None:
                     out.extend(plain)
                     i += size
                     break
             else:
-                plain = single.get(words[i])
-                if plain is None:
-                    out.append(words[i])
-                else:
-                    out.extend(plain)
+                out.append(words[i])
                 i += 1
         return out
+
+
+NOT_NOW = "none"  # the safety corpus's label for a near-miss: about the subject, not happening now
+SAFETY_LABELS = (*SAFETY_INTENTS, NOT_NOW)
+
+
+@dataclass(frozen=True)
+class SafetyExample:
+    """One message of the safety corpus (intents/safety_corpus/*.yaml) and what it is."""
+
+    text: str
+    label: str  # overdose_emergency, crisis_support or NOT_NOW
+    kind: str
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,7 @@ class Library:
     out_of_scope: tuple[str, ...]
     topics: tuple[str, ...]
     directory: Path | None = None
+    safety_corpus: tuple[SafetyExample, ...] = ()
 
     def by_topic(self, topic: str) -> list[Intent]:
         return [i for i in self.intents.values() if i.topic == topic]

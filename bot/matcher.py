@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,8 +49,25 @@ UNKNOWN_WEIGHT = 0.6
 NEAR_EXACT = 0.92  # token_sort_ratio at which a message counts as one of the examples
 # Distinct unknown words a message may have corrected: each costs a search of the vocabulary, so a
 # message of made-up words cannot take long. No real message in the dev, held-out or blind sets
-# or the safety probe has more than 9.
+# or the safety probe has more than 9 unknown words, or more than 2 that reach the search.
 MAX_SPELLED = 16
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One message, read once: what the safety layer, the matchers and decide all work from."""
+
+    text: str  # normalised (lower case, emoji as words, text-speak expanded)
+    corrected: tuple[str, ...]  # staff lexicon applied and typos corrected
+    marked: tuple[str, ...]  # `corrected` with negation marked ("not_breathing")
+
+    @property
+    def corrected_text(self) -> str:
+        return " ".join(self.corrected)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
 
 
 @dataclass(frozen=True)
@@ -112,8 +130,7 @@ class Matcher:
 
     # ------------------------------------------------------------------ text processing
     def _base_words(self, text: str) -> list[str]:
-        # The lexicon can lengthen a message ("od" -> "overdose"): cap it again after.
-        return cap_words(self.library.lexicon.apply(normalise(text).split()))
+        return self.library.lexicon.apply(normalise(text).split())
 
     def _correct_uncached(self, word: str) -> str:
         if len(word) < MIN_CORRECTABLE or word.isdigit() or word in NEGATORS:
@@ -133,17 +150,23 @@ class Matcher:
 
     def corrected_words(self, text: str) -> list[str]:
         """Normalised, lexicon applied, typos corrected; negation not yet marked."""
-        base = self._base_words(text)
-        unknown = list(dict.fromkeys(w for w in base if w not in self._vocab_set))[:MAX_SPELLED]
-        fixes = {w: self._correct(w) for w in unknown}
-        corrected = [fixes.get(w, w) for w in base]
-        # A correction may have produced a lexicon variant ("nalaxone" -> "naloxone" is fine,
-        # but "pinz" -> "pins" must then become "needles"), so apply the lexicon once more.
-        return cap_words(self.library.lexicon.apply(corrected))
+        return list(self.read(text).corrected)
 
     def words(self, text: str) -> list[str]:
         """The message as the matcher sees it: corrected words, with negation marked."""
-        return mark_negation(self.corrected_words(text))
+        return list(self.read(text).marked)
+
+    def read(self, text: str) -> Reading:
+        """Read a message once: normalise, lexicon, spelling, negation."""
+        plain = normalise(text)
+        # The lexicon can lengthen a message ("od" -> "overdose"): the cap holds after it too.
+        base = cap_words(self.library.lexicon.apply(plain.split()))
+        unknown = list(dict.fromkeys(w for w in base if w not in self._vocab_set))[:MAX_SPELLED]
+        fixes = {w: self._correct(w) for w in unknown}
+        corrected = [fixes.get(w, w) for w in base]
+        # A correction may have produced a lexicon variant ("pinz" -> "pins" -> "needles").
+        final = tuple(cap_words(self.library.lexicon.apply(corrected)))
+        return Reading(plain, final, tuple(mark_negation(list(final))))
 
     # ------------------------------------------------------------------ keyword index
     def _build_keyword_index(self, documents: list[tuple[str, ...]], owners: list[str]) -> None:
@@ -185,7 +208,7 @@ class Matcher:
             )
         self._profile_norm = np.sqrt(np.maximum(profile_norm, 1e-9))
 
-    def _keyword_scores(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _keyword_scores(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         terms = set(words)
         example_scores = np.zeros(len(self._raw_examples))
         profile_scores = np.zeros(len(self.intent_ids))
@@ -209,8 +232,8 @@ class Matcher:
         """Intents best first (out-of-scope included as OUT_OF_SCOPE), scores in 0..1."""
         return self.rank_words(self.words(text), limit)
 
-    def rank_words(self, words: list[str], limit: int = 5) -> list[Candidate]:
-        """`rank` for a message already turned into words (see `words`)."""
+    def rank_words(self, words: Sequence[str], limit: int | None = 5) -> list[Candidate]:
+        """`rank` for a message already turned into words (see `words`); None: every intent."""
         if not words or not self._raw_examples:
             return []
         query = " ".join(sorted(words))

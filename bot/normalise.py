@@ -212,8 +212,6 @@ def _capped_words(text: str, fold: Callable[[str], str] | None = None) -> list[s
     return cap_words(words)
 
 
-# The responder reads a message up to three times; a few entries, in memory only, save the work.
-@lru_cache(maxsize=4)
 def normalise(text: str) -> str:
     """Return `text` as lower-case words separated by single spaces ('' if nothing is left)."""
     text = _INVISIBLE.sub("", text[:RAW_LIMIT])

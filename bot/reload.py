@@ -63,7 +63,7 @@ async def _in_daemon_thread(work: Callable[[], T]) -> T:
 
 def check_library(directory: Path) -> LoadResult:
     """Load `directory` as a live reload would take it: library None if it has any error."""
-    result = lint_library(directory, LintOptions(confusion=False))
+    result = lint_library(directory, LintOptions(confusion=False, corpus=False))
     return LoadResult(None if result.failed() else result.library, result.problems)
 
 

@@ -307,6 +307,9 @@ CRISIS_PAST = re.compile(
 NEGATED = re.compile(r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$")
 
 
+LEARNED = "learned"  # the reason of a verdict that the learned layer, not a cue, made sure
+
+
 @dataclass(frozen=True)
 class SafetyVerdict:
     """What the safety layer decided. `reason` names the rule, never the user's words."""
@@ -314,6 +317,9 @@ class SafetyVerdict:
     intent: str | None
     reason: str = ""
     guarded: bool = False  # a cue was seen, but the framing says it is not happening now
+    # Not sure enough to send the emergency or crisis answer, too likely to say nothing: the
+    # reply opens with a short safety check, this safety intent's line first.
+    check: str | None = None
 
     @property
     def fired(self) -> bool:
@@ -346,14 +352,20 @@ def _words_back(text: str, end: int, count: int) -> int:
     return start
 
 
+# Crisis cues that a negation before them undoes: "not suicidal", "i would never kill myself".
+NEGATABLE = frozenset({"kill myself", "end it", "self harm"})
+
+
+def _negated(text: str, hit: Hit) -> bool:
+    return bool(NEGATED.search(text, _words_back(text, hit.start, NEGATED_WORDS), hit.start))
+
+
 def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, Hit] | None:
     text = NOT_A_PERSON.sub(lambda m: "_" * len(m.group()), text)  # keeps positions
     for cue in cues:
         for hit in cue.finditer(text):
-            if cue.name in ("kill myself", "end it", "self harm") and NEGATED.search(
-                text, _words_back(text, hit.start, NEGATED_WORDS), hit.start
-            ):
-                continue  # "not suicidal", "i would never kill myself"
+            if cue.name in NEGATABLE and _negated(text, hit):
+                continue
             return cue, hit
     return None
 
@@ -411,6 +423,17 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
     for found, crisis in zip(cues, crises, strict=True):
         if crisis:
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
-        if found:
-            guarded = True  # a crisis cue, framed as the past, a what-if or research
+        if found or _negated_crisis(view):
+            # A crisis cue framed as the past, a what-if or research, or said not to be so
+            # ("i'm not going to kill myself"): the learned layer may ask, never be sure.
+            guarded = True
     return SafetyVerdict(None, "", guarded)
+
+
+def _negated_crisis(view: str) -> bool:
+    for cue in CRISIS_CUES:
+        if cue.name in NEGATABLE:
+            for hit in cue.finditer(view):
+                if _negated(view, hit):
+                    return True
+    return False
