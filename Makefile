@@ -22,7 +22,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --g
 $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@$(BIN)/pip check > /dev/null || { $(BIN)/pip check; \
 		echo "The lock files do not match pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)

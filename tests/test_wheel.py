@@ -52,10 +52,10 @@ def build_wheel(tmp: Path) -> Path:
         (source / name).write_bytes((REPO / name).read_bytes())
     shutil.copytree(REPO / "bot", source / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp / "dist"
-    # With build isolation, as `pip install .` would: the backend (setuptools 77 or later, while
-    # the installed one is older for textstat's sake) comes from pip's cache or the index.
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", dist, source,
-        cwd=tmp)
+    # No build isolation: the backend (setuptools, pinned in the lock) is already installed, so
+    # building downloads nothing.
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+        "--quiet", "--wheel-dir", dist, source, cwd=tmp)
     [wheel] = dist.glob("hrbot-*.whl")
     return wheel
 
