@@ -5,10 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
+# What a person sees before pressing Start: the description in the empty chat, the short one on
+# the bot's profile and when it is shared. Telegram allows 512 and 120 characters.
+BOT_DESCRIPTION = (
+    "Free, honest info to help you stay safer if you use drugs: overdose, naloxone, needle "
+    "exchange, hep C, safer use and where to find support.\n\n"
+    "I'm a bot, not a person. It's anonymous: you don't need to give your name, and I don't "
+    "keep it. I won't judge you.\n\n"
+    "If someone is in danger right now, call 999.\n\n"
+    "Press Start, then type a question in your own words."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Free, anonymous info to help you stay safer if you use drugs. In an emergency, call 999."
+)
 
 
 class Settings(BaseSettings):
@@ -16,6 +29,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_root: str = TELEGRAM_API_ROOT
+    bot_description: str = Field(default=BOT_DESCRIPTION, max_length=512)
+    bot_short_description: str = Field(default=BOT_SHORT_DESCRIPTION, max_length=120)
     webhook_url: str | None = None  # public https URL; set it to use webhook mode
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
@@ -50,6 +65,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("bot_description", "bot_short_description", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        # .env.example lists them empty: that means the default, not no description at all.
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[str(info.field_name)].default
+        return value
 
     @property
     def token(self) -> str | None:

@@ -44,6 +44,7 @@ from .loader import load_library
 from .responder import Responder
 from .settings import Settings
 from .telegram_memory import ChatMemory
+from .telegram_profile import set_profile
 from .telegram_runtime import ChatOrderedProcessor, PatientRateLimiter
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,7 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
     except TelegramError as exc:  # the menu is a nicety: the bot works without it
         log.warning("could not set the command menu (%s)", type(exc).__name__)
+    await set_profile(application.bot, application.bot_data[h.SETTINGS])
     directory = application.bot_data.get(WATCH)
     if directory is not None:
         from .reload import watch_library
