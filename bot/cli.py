@@ -277,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Commands from other modules register here, each in its own module."""
-    for module_name in ("bot.lint_cli", "bot.report_cli"):
+    for module_name in ("bot.lint_cli", "bot.report_cli", "bot.health_cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

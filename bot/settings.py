@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     services_file: Path | None = None  # local services directory (YAML); none = national answers
     context_minutes: float = Field(default=30.0, gt=0)
+    heartbeat_file: Path | None = None  # touched while the bot runs, for `hrbot health`
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("webhook_url", "services_file", mode="before")
+    @field_validator("webhook_url", "services_file", "heartbeat_file", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
