@@ -15,9 +15,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_ = "say whether the running bot is alive: its HEARTBEAT_FILE was touched lately"
     p = sub.add_parser("health", help=help_, description=help_)
     p.add_argument("--file", type=Path, help="the heartbeat file (default: HEARTBEAT_FILE)")
-    p.add_argument("--max-age", type=float, default=MAX_AGE_SECONDS, metavar="SECONDS",
-                   help=f"how old it may be (default {MAX_AGE_SECONDS:.0f}; the bot touches it "
-                        f"every {HEARTBEAT_SECONDS:.0f})")
+    p.add_argument(
+        "--max-age",
+        type=float,
+        default=MAX_AGE_SECONDS,
+        metavar="SECONDS",
+        help=f"how old it may be (default {MAX_AGE_SECONDS:.0f}; the bot touches it "
+        f"every {HEARTBEAT_SECONDS:.0f})",
+    )
     p.set_defaults(func=cmd_health)
 
 
@@ -28,16 +33,21 @@ def cmd_health(args: argparse.Namespace) -> int:
 
         path = Settings().heartbeat_file
     if path is None:
-        print("hrbot health: no heartbeat file. Set HEARTBEAT_FILE for the bot and this check, "
-              "or give --file.", file=sys.stderr)
+        print(
+            "hrbot health: no heartbeat file. Set HEARTBEAT_FILE for the bot and this check, "
+            "or give --file.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     age = seconds_since_beat(path)
     if age is None:
         print(f"not running: no heartbeat file at {path}")
         return EXIT_PROBLEMS
     if age > args.max_age:
-        print(f"stuck or stopped: the last heartbeat was {age:.0f} s ago "
-              f"(more than {args.max_age:.0f} s)")
+        print(
+            f"stuck or stopped: the last heartbeat was {age:.0f} s ago "
+            f"(more than {args.max_age:.0f} s)"
+        )
         return EXIT_PROBLEMS
     print(f"alive: the last heartbeat was {age:.0f} s ago")
     return EXIT_OK

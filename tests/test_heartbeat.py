@@ -47,17 +47,20 @@ async def test_beats_only_while_alive_and_removes_the_file_when_stopped(tmp_path
 
 
 async def test_an_unwritable_file_is_logged_once_and_never_fatal(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     heartbeat = Heartbeat(tmp_path / "no such folder" / "alive", lambda: True, every=0.02).start()
     with caplog.at_level(logging.WARNING, logger="bot.heartbeat"):
         await asyncio.sleep(0.2)
         await heartbeat.stop()
     assert [r.getMessage() for r in caplog.records] == [
-        "cannot write the heartbeat file (FileNotFoundError); health checks will fail"]
+        "cannot write the heartbeat file (FileNotFoundError); health checks will fail"
+    ]
 
 
-def test_health_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_health_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "alive"
     assert health(capsys, "--file", str(path)) == (1, f"not running: no heartbeat file at {path}\n")
     path.touch()
@@ -78,8 +81,8 @@ def test_health_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
 
 async def test_the_running_bot_beats_and_stops_beating_when_it_stops(
-        fake_api: FakeBotApi, hub: Hub, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    fake_api: FakeBotApi, hub: Hub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "alive"
     application = build_application(bot_settings(fake_api, heartbeat_file=path), hub)
     async with serve(application):

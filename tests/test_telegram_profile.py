@@ -32,7 +32,7 @@ def test_the_defaults_say_what_it_is_that_it_is_anonymous_and_to_call_999() -> N
         assert "call 999" in text
         assert "drugs" in text
         # The staff's own list of words that can make people feel judged.
-        assert [text[h.start:h.end] for h in terms.find(text)] == []
+        assert [text[h.start : h.end] for h in terms.find(text)] == []
 
 
 async def test_the_bot_sets_its_descriptions_at_start(telegram_bot: RunningBot) -> None:
@@ -43,20 +43,28 @@ async def test_the_bot_sets_its_descriptions_at_start(telegram_bot: RunningBot) 
 
 
 async def test_descriptions_come_from_the_settings_and_are_sent_only_when_changed(
-        fake_api: FakeBotApi, hub: Hub) -> None:
+    fake_api: FakeBotApi, hub: Hub
+) -> None:
     fake = fake_api
     fake.description = "Already right."
-    settings = bot_settings(fake, bot_description="Already right.",
-                            bot_short_description="Harm reduction info. In danger? Call 999.")
+    settings = bot_settings(
+        fake,
+        bot_description="Already right.",
+        bot_short_description="Harm reduction info. In danger? Call 999.",
+    )
     async with serve(build_application(settings, hub)):
         assert fake.short_description == "Harm reduction info. In danger? Call 999."
         assert fake.description == "Already right."
         assert [c.method for c in fake.calls if "escription" in c.method] == [
-            "getMyDescription", "getMyShortDescription", "setMyShortDescription"]
+            "getMyDescription",
+            "getMyShortDescription",
+            "setMyShortDescription",
+        ]
 
 
 async def test_a_refused_description_is_logged_and_the_bot_runs_on(
-        fake_api: FakeBotApi, hub: Hub, caplog: pytest.LogCaptureFixture) -> None:
+    fake_api: FakeBotApi, hub: Hub, caplog: pytest.LogCaptureFixture
+) -> None:
     fake = fake_api
     fake.inject("setMyDescription", "blocked")
     with caplog.at_level(logging.WARNING, logger="bot.telegram_profile"):
@@ -65,13 +73,17 @@ async def test_a_refused_description_is_logged_and_the_bot_runs_on(
             assert fake.description == ""
             assert fake.short_description == BOT_SHORT_DESCRIPTION  # the other one still set
     assert [r.getMessage() for r in caplog.records] == [
-        "could not set the bot's description (Forbidden)"]
+        "could not set the bot's description (Forbidden)"
+    ]
     assert fake.token.split(":")[1] not in caplog.text
 
 
 async def test_a_slow_telegram_holds_up_the_start_only_briefly(
-        fake_api: FakeBotApi, hub: Hub, caplog: pytest.LogCaptureFixture,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_api: FakeBotApi,
+    hub: Hub,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     fake = fake_api
     monkeypatch.setattr(telegram_profile, "PROFILE_SECONDS", 0.05)
     fake.delay = 0.3  # every call takes longer than the profile may wait
@@ -81,4 +93,5 @@ async def test_a_slow_telegram_holds_up_the_start_only_briefly(
             assert await answers(fake)
     assert [r.getMessage() for r in caplog.records] == [
         "could not set the bot's description (TimeoutError)",
-        "could not set the bot's short description (TimeoutError)"]
+        "could not set the bot's short description (TimeoutError)",
+    ]
