@@ -57,7 +57,7 @@ class Heartbeat:
                 self._warned = True
 
     async def _run(self) -> None:
-        wait = min(self.every, 1.0)  # the bot starts running just after this starts: look soon
+        wait = min(self.every, 0.2)  # the bot starts running just after this starts: look soon
         while not self._stop.is_set():
             if self.alive():
                 self.beat()
