@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
@@ -40,13 +41,21 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     reload_seconds: float = Field(default=2.0, ge=0.2)  # how often file changes are picked up
     database_path: Path = Path("data/hrbot.sqlite3")
+    heartbeat_file: Path | None = None  # touched while the bot runs, for `hrbot health`
     analytics_enabled: bool = True
     store_unmatched: bool = False
     unmatched_retention_days: int = Field(default=30, ge=1)
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     services_file: Path | None = None  # local services directory (YAML); none = national answers
     context_minutes: float = Field(default=30.0, gt=0)
-    heartbeat_file: Path | None = None  # touched while the bot runs, for `hrbot health`
+
+    @field_validator("bot_description", "bot_short_description", "heartbeat_file", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        # .env.example lists them empty: that means the default (not, say, no description).
+        if isinstance(value, str) and not value.strip():
+            raise PydanticUseDefault()
+        return value
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -57,7 +66,7 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("webhook_url", "services_file", "heartbeat_file", mode="before")
+    @field_validator("webhook_url", "services_file", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -66,14 +75,6 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         return None if value == "" else value
-
-    @field_validator("bot_description", "bot_short_description", mode="before")
-    @classmethod
-    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
-        # .env.example lists them empty: that means the default, not no description at all.
-        if isinstance(value, str) and not value.strip():
-            return cls.model_fields[str(info.field_name)].default
-        return value
 
     @property
     def token(self) -> str | None:
