@@ -8,16 +8,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .cli_args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from .decide import Action
 from .evaluate import misses_as_json, read_cases, run
 from .library import Problem
 from .loader import LoadResult, load_library
+from .personalise import ServiceInfo, personalise
 from .responder import Reply, Responder
 from .services import load_configured, local_services_text, place_answer
 from .services_model import Directory
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 DEFAULT_DIR = Path("intents")
 
@@ -78,9 +82,11 @@ def _show(reply: Reply, responder: Responder, debug: bool, out: TextIO) -> None:
 
 
 def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
-         directory: Directory | None = None) -> None:
+         directory: Directory | None = None, service: ServiceInfo | None = None) -> None:
     """The terminal chat. With a local services `directory`, answers about where to go list the
-    local services, and a message that is only a place gets the nearest ones, as in Telegram."""
+    local services, and a message that is only a place gets the nearest ones, as in Telegram.
+    `service` (from the settings) says who runs the bot and what it keeps, as in Telegram."""
+    service = service or ServiceInfo()
     print("Type a question (Ctrl+D or 'quit' to stop). A number presses a button.", file=out)
     context: str | None = None
     buttons: tuple[str, ...] = ()
@@ -100,6 +106,7 @@ def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
             reply = responder.answer(buttons[int(text) - 1])
         else:
             reply = responder.reply(text, context)
+        reply = personalise(reply, service)
         if reply.intent:
             context = reply.intent
         buttons = tuple(b.intent for b in reply.buttons)
@@ -109,11 +116,9 @@ def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
             print(f"bot> {local}", file=out)
 
 
-def _directory() -> Directory | None:
+def _directory(settings: Settings) -> Directory | None:
     """The local services directory from SERVICES_FILE, if one is set and has no errors."""
-    from .settings import Settings
-
-    result = load_configured(Settings().services_file)
+    result = load_configured(settings.services_file)
     if result is not None and not result.ok:
         _print_problems(result.problems)
         print("The local services file has errors, so answers are national only.",
@@ -121,11 +126,18 @@ def _directory() -> Directory | None:
     return result.directory if result is not None and result.ok else None
 
 
+def _terminal_chat(responder: Responder, debug: bool, settings: Settings) -> None:
+    chat(responder, debug, sys.stdin, sys.stdout, _directory(settings),
+         ServiceInfo.from_settings(settings))
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     responder = _responder(args.dir)
     if responder is None:
         return EXIT_PROBLEMS
-    chat(responder, args.debug, sys.stdin, sys.stdout, _directory())
+    from .settings import Settings
+
+    _terminal_chat(responder, args.debug, Settings())
     return EXIT_OK
 
 
@@ -147,6 +159,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             "intent": decision.intent if answered else None,
             "score": round(decision.score, 4),
             "action": decision.action.value,
+            "safety": decision.intent if decision.action is Action.SAFETY else (
+                "check" if decision.check else None
+            ),
             "candidates": [
                 {"intent": c.intent, "score": c.score}
                 for c in candidates
@@ -172,7 +187,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
           f"plain {report.plain_accuracy:.1%})")
     print(f"answered: {report.rate(Action.ANSWER) + report.rate(Action.SAFETY):.1%}  "
           f"clarified: {report.rate(Action.CLARIFY):.1%}  fallback: "
-          f"{report.rate(Action.FALLBACK):.1%}")
+          f"{report.rate(Action.FALLBACK):.1%} (right for {report.fallback_precision:.1%} of them)")
     print("per-intent recall:")
     for label, (right, total) in report.recall.items():
         print(f"  {label:32} {right:3}/{total:<3} {right / total:6.1%}")
@@ -180,6 +195,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("confusions (expected -> got):")
         for (expected, got), n in report.confusions.most_common(args.confusions):
             print(f"  {n:3}  {expected} -> {got}")
+    n_safety, n_other = len(report.safety_cases), len(report.other_cases)
+    print(f"safety recall: {report.safety_recall:.1%} of {n_safety} emergencies and crises got "
+          f"the emergency or crisis answer; reach (that or the safety check): "
+          f"{report.safety_reach:.1%}")
+    false_alarm_rate = len(report.safety_false_alarms) / n_other if n_other else 0.0
+    print(f"false alarms: {false_alarm_rate:.1%} of {n_other} other messages; "
+          f"safety check on {report.check_rate:.1%} of them")
     print(f"safety misses: {len(report.safety_misses)}")
     for o in report.safety_misses:
         print(f"  line {o.case.line}: expected {o.case.intent}, got {o.predicted}")
@@ -211,7 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         responder = _responder(directory)
         if responder is None:
             return EXIT_PROBLEMS
-        chat(responder, False, sys.stdin, sys.stdout, _directory())
+        _terminal_chat(responder, False, settings)
         return EXIT_OK
     from .telegram_app import run_bot
 

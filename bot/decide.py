@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .library import SAFETY_INTENTS
 from .matcher import OUT_OF_SCOPE, Candidate
-from .safety import SafetyVerdict
+from .safety import LEARNED, SafetyVerdict
 
 
 class Action(StrEnum):
@@ -23,8 +23,9 @@ class Thresholds:
     margin: float = 0.01  # ... when it leads the runner-up by at least this much
     sure: float = 0.45  # above this, answer even if the runner-up is close
     clarify: float = 0.22  # below this, fall back
-    safety_match: float = 0.50  # the matcher alone may send a safety answer above this
     choices: int = 3
+    # Share of the learned classifier in the blended score (the fuzzy matcher has the rest).
+    learned_weight: float = 0.5
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -37,6 +38,8 @@ class Decision:
     choices: tuple[str, ...] = ()  # intents offered on a clarification
     score: float = 0.0
     reason: str = ""  # for --debug and tests: which rule decided; never user text
+    # A safety intent whose short check opens the reply (the "possible" tier), or None.
+    check: str | None = None
 
 
 def _without(candidates: list[Candidate], ids: tuple[str, ...]) -> list[Candidate]:
@@ -48,6 +51,27 @@ def decide(
     verdict: SafetyVerdict,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Decision:
+    if verdict.fired and verdict.reason == LEARNED:
+        others = _without(candidates, (*SAFETY_INTENTS, OUT_OF_SCOPE))
+        if others and others[0].score >= thresholds.sure:
+            # The learned layer alone says emergency, but the message fits a topic well (a
+            # worry about going to the exchange tomorrow): answer it, with the safety check.
+            verdict = SafetyVerdict(None, guarded=True, check=verdict.intent)
+    decision = _decide(candidates, verdict, thresholds)
+    if decision.action is Action.SAFETY:
+        return decision
+    check = verdict.check
+    top = candidates[0].intent if candidates else None
+    if check is None and not verdict.guarded and top in SAFETY_INTENTS:
+        check = top  # it looked most like an emergency, but not enough to say so
+    return replace(decision, check=check) if check else decision
+
+
+def _decide(
+    candidates: list[Candidate],
+    verdict: SafetyVerdict,
+    thresholds: Thresholds,
+) -> Decision:
     if verdict.fired:
         return Decision(Action.SAFETY, verdict.intent, score=1.0, reason=f"safety:{verdict.reason}")
     if verdict.guarded:
@@ -57,10 +81,9 @@ def decide(
         return Decision(Action.FALLBACK, reason="nothing matched")
     top = candidates[0]
     if top.intent in SAFETY_INTENTS:
-        if top.score >= thresholds.safety_match:
-            return Decision(Action.SAFETY, top.intent, score=top.score, reason="safety:matcher")
-        # A weak resemblance to an emergency is not an emergency: no cue fired and the
-        # matcher is unsure, so decide among the other intents (the fallback names 999).
+        # The ranking never sends a safety answer on its own: the safety layer (its cues and
+        # its learned scores) decides that. "my boss is going to kill me" looks like a crisis to
+        # the matchers; the reply opens with the safety check instead (see `decide`).
         candidates = _without(candidates, SAFETY_INTENTS)
         if not candidates:
             return Decision(Action.FALLBACK, reason="nothing matched")

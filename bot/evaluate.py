@@ -27,6 +27,14 @@ class Outcome:
     action: Action
     score: float
     top: tuple[tuple[str, float], ...]
+    check: str | None = None  # the reply opened with a safety check (the possible tier)
+
+    @property
+    def safety(self) -> str | None:
+        """The safety tier the reply used: a safety intent (sure), "check" or None."""
+        if self.predicted in SAFETY_INTENTS:
+            return self.predicted
+        return "check" if self.check else None
 
     @property
     def correct(self) -> bool:
@@ -68,6 +76,38 @@ class Report:
         ]
 
     @property
+    def safety_cases(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.case.intent in SAFETY_INTENTS]
+
+    @property
+    def other_cases(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.case.intent not in SAFETY_INTENTS]
+
+    @property
+    def safety_recall(self) -> float:
+        """Safety cases that got an emergency or crisis answer (either one: both say 999)."""
+        cases = self.safety_cases
+        return sum(o.predicted in SAFETY_INTENTS for o in cases) / len(cases) if cases else 1.0
+
+    @property
+    def safety_reach(self) -> float:
+        """Safety cases that got a safety answer or, at least, the safety check."""
+        cases = self.safety_cases
+        return sum(o.safety is not None for o in cases) / len(cases) if cases else 1.0
+
+    @property
+    def check_rate(self) -> float:
+        """Other messages whose reply opened with the safety check."""
+        cases = self.other_cases
+        return sum(o.safety == "check" for o in cases) / len(cases) if cases else 0.0
+
+    @property
+    def fallback_precision(self) -> float:
+        """Of the messages that got the fallback, the share for which that was right."""
+        fell = [o for o in self.outcomes if o.action is Action.FALLBACK]
+        return sum(o.case.intent is None for o in fell) / len(fell) if fell else 1.0
+
+    @property
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 
@@ -102,7 +142,9 @@ def run(responder: Responder, cases: list[Case]) -> Report:
         decision, candidates = responder.understand(case.text)
         predicted = decision.intent if decision.action in (Action.ANSWER, Action.SAFETY) else None
         top = tuple((c.intent, c.score) for c in candidates[:3])
-        outcomes.append(Outcome(case, predicted, decision.action, decision.score, top))
+        outcomes.append(
+            Outcome(case, predicted, decision.action, decision.score, top, decision.check)
+        )
     report = Report(outcomes)
     totals: Counter[str] = Counter()
     right: Counter[str] = Counter()

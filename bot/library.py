@@ -21,7 +21,7 @@ class Problem:
     line: int
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning" or "note" (for information; never fails)
 
     def __str__(self) -> str:
         hint = f" (hint: {self.hint})" if self.hint else ""
@@ -39,7 +39,11 @@ class HasProblems:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,23 @@ class Lexicon:
     def longest(self) -> int:
         return max((len(k) for k in self.terms), default=0)
 
+    @cached_property
+    def _longest_from(self) -> dict[str, int]:
+        # First word -> the longest variant starting with it: most words start none, and are
+        # passed over with one look-up instead of one per phrase length.
+        longest: dict[str, int] = {}
+        for key in self.terms:
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        return longest
+
     def apply(self, words: list[str]) -> list[str]:
         """Replace every known variant, longest phrase first, left to right."""
         if not self.terms:
             return words
         out: list[str] = []
-        i, longest = 0, self.longest
+        i, longest_from = 0, self._longest_from
         while i < len(words):
-            for size in range(min(longest, len(words) - i), 0, -1):
+            for size in range(min(longest_from.get(words[i], 0), len(words) - i), 0, -1):
                 plain = self.terms.get(tuple(words[i : i + size]))
                 if plain is not None:
                     out.extend(plain)
@@ -90,6 +103,21 @@ class Lexicon:
         return out
 
 
+NOT_NOW = "none"  # the safety corpus's label for a near-miss: about the subject, not happening now
+SAFETY_LABELS = (*SAFETY_INTENTS, NOT_NOW)
+
+
+@dataclass(frozen=True)
+class SafetyExample:
+    """One message of the safety corpus (intents/safety_corpus/*.yaml) and what it is."""
+
+    text: str
+    label: str  # overdose_emergency, crisis_support or NOT_NOW
+    kind: str
+    file: str = ""
+    line: int = 0
+
+
 @dataclass(frozen=True)
 class Library:
     intents: dict[str, Intent]
@@ -97,6 +125,7 @@ class Library:
     out_of_scope: tuple[str, ...]
     topics: tuple[str, ...]
     directory: Path | None = None
+    safety_corpus: tuple[SafetyExample, ...] = ()
 
     def by_topic(self, topic: str) -> list[Intent]:
         return [i for i in self.intents.values() if i.topic == topic]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .library import HasProblems, Library, Problem
 from .lint_confusion import FOLDS, check_confusion
+from .lint_corpus import check_corpus
 from .lint_governance import check_governance
 from .lint_numbers import load_checked_numbers
 from .lint_readability import check_readability
@@ -27,7 +28,10 @@ CHECKED_NUMBERS_FILE = "checked_numbers.yaml"
 @dataclass(frozen=True)
 class LintOptions:
     max_age_months: int = 12
-    confusion: bool = True  # the slowest rule (seconds); a live reload leaves it out
+    # The slowest rules (seconds): confusable intents and the safety corpus under
+    # cross-validation. A live reload leaves them out.
+    confusion: bool = True
+    corpus: bool = True
     folds: int = FOLDS
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -66,4 +70,6 @@ def lint_library(directory: Path | str, options: LintOptions | None = None) -> L
     )
     if options.confusion:
         problems += check_confusion(library, options.folds)
+    if options.corpus:
+        problems += check_corpus(library)
     return LintResult(library, sorted(problems, key=_order))

@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--max-age-months", type=positive_int, default=12, metavar="N",
                    help="warn when an answer was last reviewed N or more months ago (default 12)")
     p.add_argument("--quick", action="store_true",
-                   help="leave out the confusable-intents check (it takes a few seconds)")
+                   help="leave out the confusable-intents and safety-corpus checks (they take "
+                   "several seconds)")
     p.set_defaults(func=cmd_lint)
 
 
@@ -26,7 +27,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if not args.dir.is_dir():
         print(f"hrbot lint: there is no folder called {args.dir}", file=sys.stderr)
         return EXIT_USAGE
-    options = LintOptions(max_age_months=args.max_age_months, confusion=not args.quick)
+    options = LintOptions(
+        max_age_months=args.max_age_months, confusion=not args.quick, corpus=not args.quick
+    )
     result = lint_library(args.dir, options)
     for problem in result.problems:
         print(problem)
@@ -36,5 +39,6 @@ def cmd_lint(args: argparse.Namespace) -> int:
     elif errors or warnings:
         print(f"{errors} error(s) and {warnings} warning(s) in {args.dir}")
     else:
-        print(f"OK: no problems in {args.dir}")
+        notes = len(result.notes)
+        print(f"OK: no problems in {args.dir}" + (f" ({notes} notes)" if notes else ""))
     return EXIT_PROBLEMS if result.failed(args.strict) else EXIT_OK

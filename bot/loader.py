@@ -18,7 +18,16 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from rapidfuzz import process
 
-from .library import SAFETY_INTENTS, HasProblems, Intent, Lexicon, Library, Problem
+from .library import (
+    NOT_NOW,
+    SAFETY_INTENTS,
+    HasProblems,
+    Intent,
+    Lexicon,
+    Library,
+    Problem,
+    SafetyExample,
+)
 from .normalise import normalise
 from .yamlsource import YamlDoc, read_yaml
 
@@ -28,6 +37,11 @@ SERVICES_FILE = "services.yaml"  # a local services directory kept here has its 
 # Files in the intents folder that are not topic files.
 NOT_INTENT_FILES = frozenset({LEXICON_FILE, OUT_OF_SCOPE_FILE, SERVICES_FILE})
 DEFAULT_ORDER = 100  # menu position of a topic file with no `order:`
+SAFETY_CORPUS_DIR = "safety_corpus"
+# The learned safety layer needs enough of both sides to learn from: a library with less is
+# refused rather than run without the layer (the shipped corpus has well over a thousand each).
+MIN_SAFETY_MESSAGES = 200
+MIN_NEAR_MISSES = 200
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,10 @@ def _schema_problem(doc: YamlDoc, error: ValidationError) -> Problem:
         return Problem(
             doc.file, line, f"{where} is not a valid id", "use lower case letters, digits and _"
         )
+    if validator == "enum":
+        allowed = ", ".join(str(v) for v in schema.get("enum", ()))
+        hint = f"use one of: {allowed}"
+        return Problem(doc.file, line, f"{where} cannot be {error.instance!r}", hint)
     if validator == "const":
         return Problem(doc.file, line, f"{where} should be {error.validator_value}")
     return Problem(doc.file, line, f"{where}: {error.message}")
@@ -151,6 +169,45 @@ def _lexicon_from(doc: YamlDoc) -> tuple[Lexicon, list[Problem]]:
                 continue
             owner[key], terms[key] = plain, plain_words
     return Lexicon(terms), problems
+
+
+def _corpus_from(doc: YamlDoc) -> list[SafetyExample]:
+    found = []
+    for g, group in enumerate(doc.data["safety_corpus"]):
+        for e, text in enumerate(group["examples"]):
+            line = doc.line(("safety_corpus", g, "examples", e))
+            found.append(SafetyExample(text, group["safety"], group["kind"], doc.file, line))
+    return found
+
+
+def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
+    folder = directory / SAFETY_CORPUS_DIR
+    shown = _shown_as(folder)
+    problems: list[Problem] = []
+    corpus: list[SafetyExample] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        doc, read_problems = read_yaml(path, _shown_as(path))
+        problems += read_problems
+        if doc is not None:
+            schema_problems = _validate(doc, "safety_corpus")
+            problems += schema_problems
+            corpus += [] if schema_problems else _corpus_from(doc)
+    if problems:
+        return corpus, problems
+    positives = sum(1 for c in corpus if c.label != NOT_NOW)
+    near_misses = len(corpus) - positives
+    if positives < MIN_SAFETY_MESSAGES or near_misses < MIN_NEAR_MISSES:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the safety corpus is too small ({positives} emergency or crisis messages and "
+                f"{near_misses} near-misses)",
+                f"the safety layer needs at least {MIN_SAFETY_MESSAGES} of each in "
+                f"{SAFETY_CORPUS_DIR}/*.yaml (see intents/README.md)",
+            )
+        )
+    return corpus, problems
 
 
 def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
@@ -257,6 +314,8 @@ def load_library(directory: Path | str) -> LoadResult:
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
     problems += _cross_checks(intents, _shown_as(directory)) if intents else []
+    corpus, corpus_problems = _load_corpus(directory)
+    problems += corpus_problems
     problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, problems)
@@ -266,6 +325,7 @@ def load_library(directory: Path | str) -> LoadResult:
         out_of_scope=out_of_scope,
         topics=tuple(sorted(topics, key=topics.__getitem__)),  # stable: file order breaks ties
         directory=directory,
+        safety_corpus=tuple(corpus),
     )
     return LoadResult(library, problems)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,6 +47,23 @@ LONG_WORD = 8
 # A word no example uses is evidence of nothing, but many of them say "this is off-topic".
 UNKNOWN_WEIGHT = 0.6
 NEAR_EXACT = 0.92  # token_sort_ratio at which a message counts as one of the examples
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One message, read once: what the safety layer, the matchers and decide all work from."""
+
+    text: str  # normalised (lower case, emoji as words, text-speak expanded)
+    corrected: tuple[str, ...]  # staff lexicon applied and typos corrected
+    marked: tuple[str, ...]  # `corrected` with negation marked ("not_breathing")
+
+    @property
+    def corrected_text(self) -> str:
+        return " ".join(self.corrected)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
 
 
 @dataclass(frozen=True)
@@ -128,15 +146,20 @@ class Matcher:
 
     def corrected_words(self, text: str) -> list[str]:
         """Normalised, lexicon applied, typos corrected; negation not yet marked."""
-        base = self._base_words(text)
-        corrected = [w if w in self._vocab_set else self._correct(w) for w in base]
-        # A correction may have produced a lexicon variant ("nalaxone" -> "naloxone" is fine,
-        # but "pinz" -> "pins" must then become "needles"), so apply the lexicon once more.
-        return self.library.lexicon.apply(corrected)
+        return list(self.read(text).corrected)
 
     def words(self, text: str) -> list[str]:
         """The message as the matcher sees it: corrected words, with negation marked."""
-        return mark_negation(self.corrected_words(text))
+        return list(self.read(text).marked)
+
+    def read(self, text: str) -> Reading:
+        """Read a message once: normalise, lexicon, spelling, negation."""
+        plain = normalise(text)
+        base = self.library.lexicon.apply(plain.split())
+        corrected = [w if w in self._vocab_set else self._correct(w) for w in base]
+        # A correction may have produced a lexicon variant ("pinz" -> "pins" -> "needles").
+        final = tuple(self.library.lexicon.apply(corrected))
+        return Reading(plain, final, tuple(mark_negation(list(final))))
 
     # ------------------------------------------------------------------ keyword index
     def _build_keyword_index(self, documents: list[tuple[str, ...]], owners: list[str]) -> None:
@@ -178,7 +201,7 @@ class Matcher:
             )
         self._profile_norm = np.sqrt(np.maximum(profile_norm, 1e-9))
 
-    def _keyword_scores(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _keyword_scores(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         terms = set(words)
         example_scores = np.zeros(len(self._raw_examples))
         profile_scores = np.zeros(len(self.intent_ids))
@@ -202,8 +225,8 @@ class Matcher:
         """Intents best first (out-of-scope included as OUT_OF_SCOPE), scores in 0..1."""
         return self.rank_words(self.words(text), limit)
 
-    def rank_words(self, words: list[str], limit: int = 5) -> list[Candidate]:
-        """`rank` for a message already turned into words (see `words`)."""
+    def rank_words(self, words: Sequence[str], limit: int | None = 5) -> list[Candidate]:
+        """`rank` for a message already turned into words (see `words`); None: every intent."""
         if not words or not self._raw_examples:
             return []
         query = " ".join(sorted(words))

@@ -29,7 +29,7 @@ DEFAULT_DELAY = 0.5  # seconds of quiet after the last change before reloading
 
 def check_library(directory: Path) -> LoadResult:
     """Load `directory` as a live reload would take it: library None if it has any error."""
-    result = lint_library(directory, LintOptions(confusion=False))
+    result = lint_library(directory, LintOptions(confusion=False, corpus=False))
     return LoadResult(None if result.failed() else result.library, result.problems)
 
 

@@ -6,19 +6,39 @@ with labels); the adapter turns them into whatever its platform shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .blend import blend
+from .classifiers import Classifiers
 from .decide import DEFAULT_THRESHOLDS, Action, Decision, Thresholds, decide
-from .library import Intent, Library
-from .matcher import OUT_OF_SCOPE, Candidate, Matcher, mark_negation
-from .normalise import normalise
+from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Intent, Library
+from .matcher import OUT_OF_SCOPE, Candidate, Matcher, Reading
 from .safety import SafetyVerdict, assess
+from .safety_tiers import judge
 
+# Numbers from the facts sheet, section 10 (and intents/staff/checked_numbers.yaml).
 FALLBACK_TEXT = (
     "Sorry, I'm not sure I understood that. I can help with the topics below. "
     "You can also type your question in a different way.\n\n"
+    "To ask a person about drugs, call FRANK on 0300 123 6600, any time.\n"
+    "To talk about how you feel, call Samaritans free on 116 123, any time.\n\n"
     "If someone is in danger right now, call 999."
 )
+# The "possible" safety tier: one short check above the normal reply, with two buttons.
+SAFETY_CHECK_TEXT = {
+    OVERDOSE_EMERGENCY: (
+        "If someone is in danger now, call 999. If you are thinking of ending your life, "
+        "call Samaritans free on 116 123."
+    ),
+    CRISIS_SUPPORT: (
+        "If you are thinking of ending your life, call Samaritans free on 116 123. "
+        "If someone is in danger now, call 999."
+    ),
+}
+SAFETY_CHECK_BUTTONS = {
+    OVERDOSE_EMERGENCY: "Someone is in danger now",
+    CRISIS_SUPPORT: "I'm not safe",
+}
 CLARIFY_TEXT = "I want to get this right. Which of these did you mean?"
 # Words that point back at the last answer: "where can i get it", "how do i use one".
 REFERRING = frozenset(
@@ -43,6 +63,7 @@ class Reply:
     show_topics: bool = False
     decision: Decision | None = None
     candidates: tuple[Candidate, ...] = field(default=(), repr=False)
+    safety_check: str | None = None  # the reply opens with a safety check (the possible tier)
 
     @property
     def is_safety(self) -> bool:
@@ -52,25 +73,52 @@ class Reply:
 class Responder:
     """Answers messages from one library. Immutable: a reload builds a new Responder."""
 
-    def __init__(self, library: Library, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
+    def __init__(
+        self,
+        library: Library,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+        classifiers: Classifiers | None = None,
+    ) -> None:
         self.library = library
         self.matcher = Matcher(library)
         self.thresholds = thresholds
+        self.classifiers = classifiers or Classifiers(library, self.matcher.read)
 
     # ------------------------------------------------------------------ matching
+    def read(self, text: str) -> Reading:
+        return self.matcher.read(text)
+
+    def rank(self, reading: Reading) -> list[Candidate]:
+        """The fuzzy matcher's and the classifier's candidates, blended."""
+        if not reading.marked:
+            return []
+        fuzzy = self.matcher.rank_words(reading.marked, limit=None)
+        return blend(fuzzy, self.classifiers.rank(reading), self.thresholds.learned_weight)
+
+    def safety(self, reading: Reading) -> SafetyVerdict:
+        """The rules and the learned layer: sure, possible (a check) or nothing."""
+        verdict = assess(reading.text, reading.corrected_text)
+        return judge(verdict, self.classifiers.safety_scores(reading), len(reading.corrected))
+
     def understand(self, text: str, context: str | None = None) -> tuple[Decision, list[Candidate]]:
         """Decide what a message is. `context` is the intent last answered in this chat."""
-        corrected = self.matcher.corrected_words(text)  # once: the matcher and safety share it
-        candidates = self.matcher.rank_words(mark_negation(corrected))
-        verdict = assess(normalise(text), " ".join(corrected))
+        return self.understand_reading(self.read(text), context)
+
+    def understand_reading(
+        self, reading: Reading, context: str | None = None
+    ) -> tuple[Decision, list[Candidate]]:
+        candidates = self.rank(reading)
+        verdict = self.safety(reading)
         decision = decide(candidates, verdict, self.thresholds)
         if context and context in self.library.intents and decision.action is not Action.SAFETY:
-            decision, candidates = self._with_context(text, context, verdict, decision, candidates)
+            decision, candidates = self._with_context(
+                reading, context, verdict, decision, candidates
+            )
         return decision, candidates
 
     def _with_context(
         self,
-        text: str,
+        reading: Reading,
         context: str,
         verdict: SafetyVerdict,
         decision: Decision,
@@ -80,12 +128,19 @@ class Responder:
         # previous answer added, and keep that reading only if it is clearly better.
         if decision.action is Action.ANSWER and decision.score >= self.thresholds.sure:
             return decision, candidates
-        words = normalise(text).split()
+        words = reading.text.split()
         if len(words) > MAX_FOLLOW_UP_WORDS or not REFERRING.intersection(words):
             return decision, candidates  # it does not point back at the last answer
         previous = self.library.intents[context]
         related = set(previous.follow_ups) | {i.id for i in self.library.by_topic(previous.topic)}
-        more = self.matcher.rank(f"{text} {previous.title}")
+        title = self.read(previous.title)
+        more = self.rank(
+            Reading(
+                f"{reading.text} {title.text}",
+                reading.corrected + title.corrected,
+                reading.marked + title.marked,
+            )
+        )
         better = decide(more, verdict, self.thresholds)
         if better.action is Action.ANSWER and better.intent in related and (
             decision.action is not Action.ANSWER or better.score > decision.score + 0.05
@@ -95,19 +150,22 @@ class Responder:
 
     # ------------------------------------------------------------------ replies
     def reply(self, text: str, context: str | None = None) -> Reply:
-        if not normalise(text):
+        reading = self.read(text)
+        if reading.empty:
             return Reply(Action.FALLBACK, EMPTY_TEXT, show_topics=True)
-        decision, candidates = self.understand(text, context)
+        decision, candidates = self.understand_reading(reading, context)
         return self.reply_for(decision, candidates)
 
     def reply_for(self, decision: Decision, candidates: list[Candidate] | None = None) -> Reply:
         ranked = tuple(c for c in candidates or () if c.intent != OUT_OF_SCOPE)
         if decision.action in (Action.ANSWER, Action.SAFETY) and decision.intent:
-            return self.answer(decision.intent, decision, ranked)
-        if decision.action is Action.CLARIFY:
+            reply = self.answer(decision.intent, decision, ranked)
+        elif decision.action is Action.CLARIFY:
             buttons = tuple(self.button(i) for i in decision.choices)
-            return Reply(Action.CLARIFY, CLARIFY_TEXT, None, buttons, True, decision, ranked)
-        return Reply(Action.FALLBACK, FALLBACK_TEXT, None, (), True, decision, ranked)
+            reply = Reply(Action.CLARIFY, CLARIFY_TEXT, None, buttons, True, decision, ranked)
+        else:
+            reply = Reply(Action.FALLBACK, FALLBACK_TEXT, None, (), True, decision, ranked)
+        return with_safety_check(reply, decision.check)
 
     def answer(
         self,
@@ -126,3 +184,17 @@ class Responder:
 
     def topic_intents(self, topic: str) -> list[Intent]:
         return self.library.by_topic(topic)
+
+
+def with_safety_check(reply: Reply, check: str | None) -> Reply:
+    """Open a reply with the short safety check, and offer both safety answers as buttons."""
+    if check is None or reply.is_safety:
+        return reply
+    other = CRISIS_SUPPORT if check == OVERDOSE_EMERGENCY else OVERDOSE_EMERGENCY
+    buttons = tuple(Button(SAFETY_CHECK_BUTTONS[i], i) for i in (check, other))
+    return replace(
+        reply,
+        text=f"{SAFETY_CHECK_TEXT[check]}\n\n{reply.text}",
+        buttons=buttons + reply.buttons,
+        safety_check=check,
+    )

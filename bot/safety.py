@@ -201,6 +201,9 @@ CRISIS_PAST = re.compile(
 NEGATED = re.compile(r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$")
 
 
+LEARNED = "learned"  # the reason of a verdict that the learned layer, not a cue, made sure
+
+
 @dataclass(frozen=True)
 class SafetyVerdict:
     """What the safety layer decided. `reason` names the rule, never the user's words."""
@@ -208,6 +211,9 @@ class SafetyVerdict:
     intent: str | None
     reason: str = ""
     guarded: bool = False  # a cue was seen, but the framing says it is not happening now
+    # Not sure enough to send the emergency or crisis answer, too likely to say nothing: the
+    # reply opens with a short safety check, this safety intent's line first.
+    check: str | None = None
 
     @property
     def fired(self) -> bool:
@@ -287,6 +293,17 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
     for view, crisis in zip(views, crises, strict=True):
         if crisis:
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
-        if _first_cue(CRISIS_CUES, view):
-            guarded = True  # a crisis cue, framed as the past, a what-if or research
+        if _first_cue(CRISIS_CUES, view) or _negated_crisis(view):
+            # A crisis cue framed as the past, a what-if or research, or said not to be so
+            # ("i'm not going to kill myself"): the learned layer may ask, never be sure.
+            guarded = True
     return SafetyVerdict(None, "", guarded)
+
+
+def _negated_crisis(view: str) -> bool:
+    for cue in CRISIS_CUES:
+        if cue.name in ("kill myself", "end it", "self harm"):
+            for match in cue.pattern.finditer(view):
+                if NEGATED.search(view[: match.start()]):
+                    return True
+    return False

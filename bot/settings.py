@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     services_file: Path | None = None  # local services directory (YAML); none = national answers
     context_minutes: float = Field(default=30.0, gt=0)
+    # Who deploys the bot, for the "who runs this?" answer; empty = the generic wording.
+    service_name: str = Field(default="", max_length=80)
+    service_contact: str = Field(default="", max_length=200)
 
     @field_validator("bot_description", "bot_short_description", "heartbeat_file", mode="before")
     @classmethod
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("service_name", "service_contact", mode="before")
+    @classmethod
+    def _stripped(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("webhook_url", "services_file", mode="before")
     @classmethod

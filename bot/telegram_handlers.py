@@ -23,6 +23,7 @@ from . import telegram_texts as texts
 from .decide import Action
 from .hub import Hub
 from .library import Library
+from .personalise import ServiceInfo, personalise
 from .responder import Reply
 from .telegram_memory import ChatMemory
 from .telegram_send import say
@@ -38,7 +39,6 @@ MEMORY = "memory"
 MENU = "menu"  # (command, description) pairs for set_my_commands
 EXTRA_COMMANDS = "extra_commands"  # names of commands that extension modules answer
 SETTINGS = "settings"
-PRIVACY_INTENT = "privacy"
 # The Reply just sent for a text message, on the update's context (a custom attribute, as PTB
 # documents), so extensions in later handler groups need not match the message again.
 LAST_REPLY = "hrbot_reply"
@@ -57,21 +57,18 @@ def _memory(context: Context) -> ChatMemory:
     return cast(ChatMemory, context.bot_data[MEMORY])
 
 
+def _service(context: Context) -> ServiceInfo:
+    return ServiceInfo.from_settings(context.bot_data.get(SETTINGS))
+
+
 def _unmatched_days(context: Context) -> int | None:
     """Days unmatched questions are kept, or None when they are not kept at all (the default)."""
-    settings = context.bot_data.get(SETTINGS)
-    if settings is None or not settings.store_unmatched:
-        return None
-    return int(settings.unmatched_retention_days)
+    return _service(context).unmatched_days
 
 
 def _truthful(reply: Reply, context: Context) -> Reply:
-    # The library's privacy answer describes the default. When the service keeps more, say so
-    # first, so that nothing the answer then says ("I don't keep what you write") is untrue.
-    note = texts.unmatched_note(_unmatched_days(context))
-    if reply.intent == PRIVACY_INTENT and note:
-        return replace(reply, text=f"{note}\n\n{texts.APART_FROM_THAT}\n{reply.text}")
-    return reply
+    # Who runs the bot and what it keeps depend on settings: see bot/personalise.py.
+    return personalise(reply, _service(context))
 
 
 def _can_forget(context: Context) -> bool:

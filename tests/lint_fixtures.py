@@ -61,11 +61,17 @@ def intent_block(
     return "\n".join(lines) + "\n"
 
 
+def add_safety_corpus(directory: Path) -> None:
+    """The shipped safety corpus: a library without enough of one is refused."""
+    shutil.copytree(SHIPPED / "safety_corpus", directory / "safety_corpus", dirs_exist_ok=True)
+
+
 def write_library(root: Path, *blocks: str, staff: bool = True, topic: str = "Things") -> Path:
     """An intents folder under `root` with the safety intents, `blocks` and the staff lists."""
     directory = root / "intents"
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "safety.yaml").write_text(SAFETY_FILE, encoding="utf-8")
+    add_safety_corpus(directory)
     if blocks:
         body = f"version: 1\ntopic: {topic}\nintents:\n" + "".join(blocks)
         (directory / "things.yaml").write_text(body, encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lint_fixtures import add_safety_corpus
 
 from bot.cli import main
 from bot.library import SAFETY_INTENTS
@@ -54,6 +55,7 @@ def broken_library(tmp_path: Path) -> Path:
     """The shipped library plus one file with an unknown key on line 6."""
     for path in INTENTS.glob("*.yaml"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    add_safety_corpus(tmp_path)
     (tmp_path / "zz_broken.yaml").write_text(
         textwrap.dedent(
             """\

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from lint_fixtures import intent_block, write_library
 
-from bot.lint import lint_library
+from bot.lint import LintOptions, lint_library
 from bot.lint_confusion import check_examples, confusable_pairs, held_out
 from bot.responder import Responder
 
@@ -41,7 +41,7 @@ KIT_B = intent_block(
 
 
 def _warnings(directory: Path) -> list[str]:
-    return [str(p) for p in lint_library(directory).problems]
+    return [str(p) for p in lint_library(directory, LintOptions(corpus=False)).problems]
 
 
 def test_distinct_intents_give_no_confusion_warnings(tmp_path: Path) -> None:

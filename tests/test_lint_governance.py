@@ -11,7 +11,7 @@ from bot.lint import LintOptions, lint_library
 from bot.lint_governance import months_between
 from bot.lint_numbers import canonical, find_numbers
 
-QUICK = LintOptions(confusion=False)
+QUICK = LintOptions(confusion=False, corpus=False)
 
 
 def _problems(tmp_path: Path, *blocks: str, options: LintOptions = QUICK) -> list[str]:
@@ -27,17 +27,18 @@ def test_an_intent_with_no_sources_warns_on_its_line(tmp_path: Path) -> None:
 def test_review_older_than_the_limit_warns_on_the_reviewed_line(tmp_path: Path) -> None:
     block = intent_block("old", "Hello.\n", reviewed="2025-03-01")
     today = dt.date(2026, 3, 1)
-    found = _problems(tmp_path, block, options=LintOptions(confusion=False, today=today))
+    options = LintOptions(confusion=False, corpus=False, today=today)
+    found = _problems(tmp_path, block, options=options)
     stale = [p for p in found if "'old' was last reviewed" in p]
     assert len(stale) == 1
     assert "things.yaml:11: warning: 'old' was last reviewed 12 months ago" in stale[0]
-    loose = LintOptions(confusion=False, today=today, max_age_months=13)
+    loose = LintOptions(confusion=False, corpus=False, today=today, max_age_months=13)
     assert not [p for p in _problems(tmp_path, block, options=loose) if "'old' was" in p]
 
 
 def test_review_within_the_limit_is_fine(tmp_path: Path) -> None:
     block = intent_block("fresh", "Hello.\n", reviewed="2025-03-02")
-    options = LintOptions(confusion=False, today=dt.date(2026, 3, 1))
+    options = LintOptions(confusion=False, corpus=False, today=dt.date(2026, 3, 1))
     assert not [p for p in _problems(tmp_path, block, options=options) if "'fresh'" in p]
 
 

@@ -10,7 +10,7 @@ from lint_fixtures import SHIPPED, intent_block, write_library
 from bot.lint import LintOptions, lint_library
 from bot.lint_terms import load_terms
 
-QUICK = LintOptions(confusion=False)
+QUICK = LintOptions(confusion=False, corpus=False)
 FLAGGED = re.compile(r"'(.+?)' in the (?:answer|title)")
 
 

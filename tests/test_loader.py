@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+from lint_fixtures import add_safety_corpus
 
 from bot.library import Problem
 from bot.loader import LoadResult, load_library
@@ -72,6 +74,7 @@ def library_dir(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     """A library folder with the valid safety and naloxone files plus `files` (name -> text)."""
     write(tmp_path, "safety.yaml", SAFETY_YAML)
     write(tmp_path, "naloxone.yaml", NALOXONE_YAML)
+    add_safety_corpus(tmp_path)
     for name, text in (files or {}).items():
         write(tmp_path, name, text)
     return tmp_path
@@ -614,7 +617,56 @@ def test_topics_follow_their_order_then_file_order(tmp_path: Path) -> None:
     chat = NALOXONE_YAML.replace("topic: Naloxone", "topic: Chat").replace("naloxone", "chat")
     chat = chat.replace("can i get a free kit", "can we talk")
     write(tmp_path, "c_chat.yaml", chat)
+    add_safety_corpus(tmp_path)
     result = load_library(tmp_path)
     assert result.ok, result.problems
     assert result.library is not None
     assert result.library.topics == ("Naloxone", "Safety", "Chat")  # no order: 100, last
+
+
+# ---------------------------------------------------------------------- safety corpus
+CORPUS_YAML = """\
+version: 1
+safety_corpus:
+  - kind: friend_reporting
+    safety: overdose_emergency
+    examples:
+      - hes gone grey and wont answer me
+  - kind: questions
+    safety: not_sure
+    examples:
+      - what does an overdose look like
+"""
+
+
+def test_a_missing_safety_corpus_is_refused_with_a_hint(tmp_path: Path) -> None:
+    library_dir(tmp_path)
+    shutil.rmtree(tmp_path / "safety_corpus")
+    result = load_library(tmp_path)
+    assert result.library is None
+    problem = the_problem(result, "safety corpus is too small")
+    assert problem.file.endswith("safety_corpus") and problem.line == 1
+    assert "0 emergency or crisis messages and 0 near-misses" in problem.message
+    assert "at least 200" in problem.hint
+
+
+def test_a_bad_corpus_file_points_at_its_line(tmp_path: Path) -> None:
+    library_dir(tmp_path)
+    write(tmp_path / "safety_corpus", "mine.yaml", CORPUS_YAML)
+    result = load_library(tmp_path)
+    assert result.library is None
+    problem = the_problem(result, "safety_corpus/1/safety")
+    assert problem.file.endswith("mine.yaml") and problem.line == 8
+    assert problem.hint == "use one of: overdose_emergency, crisis_support, none"
+
+
+def test_the_corpus_is_loaded_with_labels_kinds_and_lines(tmp_path: Path) -> None:
+    library_dir(tmp_path)
+    write(tmp_path / "safety_corpus", "mine.yaml", CORPUS_YAML.replace("not_sure", "none"))
+    result = load_library(tmp_path)
+    assert result.library is not None, result.problems
+    mine = [e for e in result.library.safety_corpus if e.file.endswith("mine.yaml")]
+    assert [(e.text, e.label, e.kind, e.line) for e in mine] == [
+        ("hes gone grey and wont answer me", "overdose_emergency", "friend_reporting", 6),
+        ("what does an overdose look like", "none", "questions", 10),
+    ]

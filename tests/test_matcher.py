@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from lint_fixtures import add_safety_corpus
 
 from bot.decide import DEFAULT_THRESHOLDS, Action, Thresholds, decide
 from bot.library import Library
@@ -104,6 +105,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     directory = tmp_path_factory.mktemp("library")
     for name, text in FILES.items():
         (directory / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    add_safety_corpus(directory)
     result = load_library(directory)
     assert result.ok, result.problems
     assert result.library is not None
@@ -217,6 +219,7 @@ def test_lexicon_is_applied_to_examples_too(tmp_path: Path) -> None:
     topics = (tmp_path / "topics.yaml").read_text(encoding="utf-8")
     topics = topics.replace("how to smoke heroin on foil more safely", "how to smoke smack on foil")
     (tmp_path / "topics.yaml").write_text(topics, encoding="utf-8")
+    add_safety_corpus(tmp_path)
     library = load_library(tmp_path).library
     assert library is not None
     ranked = Matcher(library).rank("how to smoke heroin on foil")
@@ -306,7 +309,7 @@ def test_negators_are_never_spell_corrected(matcher: Matcher) -> None:
 
 # ---------------------------------------------------------------------- the decision
 # The decision's own thresholds, so these tests check its rules, not the current tuning.
-T = Thresholds(answer=0.40, margin=0.06, sure=0.62, clarify=0.30, safety_match=0.50, choices=3)
+T = Thresholds(answer=0.40, margin=0.06, sure=0.62, clarify=0.30, choices=3)
 
 
 def no_alarm() -> SafetyVerdict:

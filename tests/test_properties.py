@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.decide import Action
 from bot.library import SAFETY_INTENTS
 from bot.normalise import MAX_CHARS, normalise
-from bot.responder import Reply, Responder
+from bot.responder import SAFETY_CHECK_TEXT, Reply, Responder
 
 REPO = Path(__file__).resolve().parents[1]
 TELEGRAM_MAX = 4096
@@ -81,7 +81,11 @@ def check_reply(reply: Reply) -> None:
     assert reply.action in Action
     if reply.action in (Action.ANSWER, Action.SAFETY):
         assert reply.intent in library.intents
-        assert reply.text == library.intents[reply.intent].answer
+        answer = library.intents[reply.intent].answer
+        if reply.safety_check:  # the possible tier: the check, then the answer
+            assert reply.text == f"{SAFETY_CHECK_TEXT[reply.safety_check]}\n\n{answer}"
+        else:
+            assert reply.text == answer
         assert reply.is_safety == (reply.intent in SAFETY_INTENTS)
     else:
         assert reply.intent is None

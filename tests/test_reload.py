@@ -255,4 +255,5 @@ async def test_the_running_telegram_bot_answers_from_the_edited_files(
         await _until(hub.swapped, lambda: things.write_text(
             "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
         [after] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
-    assert after.text.startswith("Your council can help if you have nowhere to stay tonight.")
+    # (the reply may open with the safety check: "tonight" and "nowhere" worry the safety layer)
+    assert after.text.endswith("Your council can help if you have nowhere to stay tonight.")
