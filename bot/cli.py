@@ -8,16 +8,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .cli_args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from .decide import Action
 from .evaluate import misses_as_json, read_cases, run
 from .library import Problem
 from .loader import LoadResult, load_library
+from .personalise import ServiceInfo, personalise
 from .responder import Reply, Responder
 from .services import load_configured, local_services_text, place_answer
 from .services_model import Directory
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 DEFAULT_DIR = Path("intents")
 
@@ -78,9 +82,11 @@ def _show(reply: Reply, responder: Responder, debug: bool, out: TextIO) -> None:
 
 
 def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
-         directory: Directory | None = None) -> None:
+         directory: Directory | None = None, service: ServiceInfo | None = None) -> None:
     """The terminal chat. With a local services `directory`, answers about where to go list the
-    local services, and a message that is only a place gets the nearest ones, as in Telegram."""
+    local services, and a message that is only a place gets the nearest ones, as in Telegram.
+    `service` (from the settings) says who runs the bot and what it keeps, as in Telegram."""
+    service = service or ServiceInfo()
     print("Type a question (Ctrl+D or 'quit' to stop). A number presses a button.", file=out)
     context: str | None = None
     buttons: tuple[str, ...] = ()
@@ -100,6 +106,7 @@ def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
             reply = responder.answer(buttons[int(text) - 1])
         else:
             reply = responder.reply(text, context)
+        reply = personalise(reply, service)
         if reply.intent:
             context = reply.intent
         buttons = tuple(b.intent for b in reply.buttons)
@@ -109,11 +116,9 @@ def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
             print(f"bot> {local}", file=out)
 
 
-def _directory() -> Directory | None:
+def _directory(settings: Settings) -> Directory | None:
     """The local services directory from SERVICES_FILE, if one is set and has no errors."""
-    from .settings import Settings
-
-    result = load_configured(Settings().services_file)
+    result = load_configured(settings.services_file)
     if result is not None and not result.ok:
         _print_problems(result.problems)
         print("The local services file has errors, so answers are national only.",
@@ -121,11 +126,18 @@ def _directory() -> Directory | None:
     return result.directory if result is not None and result.ok else None
 
 
+def _terminal_chat(responder: Responder, debug: bool, settings: Settings) -> None:
+    chat(responder, debug, sys.stdin, sys.stdout, _directory(settings),
+         ServiceInfo.from_settings(settings))
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     responder = _responder(args.dir)
     if responder is None:
         return EXIT_PROBLEMS
-    chat(responder, args.debug, sys.stdin, sys.stdout, _directory())
+    from .settings import Settings
+
+    _terminal_chat(responder, args.debug, Settings())
     return EXIT_OK
 
 
@@ -175,7 +187,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
           f"plain {report.plain_accuracy:.1%})")
     print(f"answered: {report.rate(Action.ANSWER) + report.rate(Action.SAFETY):.1%}  "
           f"clarified: {report.rate(Action.CLARIFY):.1%}  fallback: "
-          f"{report.rate(Action.FALLBACK):.1%}")
+          f"{report.rate(Action.FALLBACK):.1%} (right for {report.fallback_precision:.1%} of them)")
     print("per-intent recall:")
     for label, (right, total) in report.recall.items():
         print(f"  {label:32} {right:3}/{total:<3} {right / total:6.1%}")
@@ -221,7 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         responder = _responder(directory)
         if responder is None:
             return EXIT_PROBLEMS
-        chat(responder, False, sys.stdin, sys.stdout, _directory())
+        _terminal_chat(responder, False, settings)
         return EXIT_OK
     from .telegram_app import run_bot
 
@@ -236,10 +248,20 @@ def _fraction(text: str) -> float:
     return value / 100 if text.endswith("%") or value > 1 else value
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hrbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrbot", description="A harm-reduction chatbot for UK drug and alcohol services."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
@@ -277,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Commands from other modules register here, each in its own module."""
-    for module_name in ("bot.lint_cli", "bot.report_cli"):
+    for module_name in ("bot.lint_cli", "bot.report_cli", "bot.health_cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

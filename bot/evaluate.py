@@ -102,6 +102,12 @@ class Report:
         return sum(o.safety == "check" for o in cases) / len(cases) if cases else 0.0
 
     @property
+    def fallback_precision(self) -> float:
+        """Of the messages that got the fallback, the share for which that was right."""
+        fell = [o for o in self.outcomes if o.action is Action.FALLBACK]
+        return sum(o.case.intent is None for o in fell) / len(fell) if fell else 1.0
+
+    @property
     def misses(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.correct]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .library import Library
-from .yamlsource import YamlDoc, read_yaml
+from .yamlsource import YamlDoc, read_text, read_yaml
 
 FIELDS = ("title", "answer", "reviewed", "sources")
 # A word as the lint rules count and match it: letters and digits, with inner apostrophes.
@@ -89,13 +89,10 @@ class SourceMap:
         self._fields: dict[tuple[str, str], Field] = {}
         for file in sorted({intent.file for intent in library.intents.values()}):
             doc, _ = read_yaml(Path(file), file)
-            try:
-                lines = Path(file).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+            text, _ = read_text(Path(file), file)
+            if doc is None or text is None:
                 continue  # changed since it was loaded: problems point at the loader's lines
-            if doc is None:
-                continue
-            self._fields.update(_fields(doc, lines))
+            self._fields.update(_fields(doc, text.splitlines()))
 
     def field(self, intent_id: str, name: str, file: str, line: int) -> Field:
         """The field, or a one-line stand-in at `file:line` if the file changed meanwhile."""

@@ -10,10 +10,13 @@ file:line. Nothing here prints; no message text is ever logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from watchfiles import Change, DefaultFilter, awatch
 
@@ -25,6 +28,37 @@ from .responder import Responder
 log = logging.getLogger(__name__)
 
 DEFAULT_DELAY = 0.5  # seconds of quiet after the last change before reloading
+# A 20x library builds in under 2 s. A build still running after this is given up (it cannot be
+# stopped, but it no longer holds up later reloads).
+BUILD_TIMEOUT = 60.0
+T = TypeVar("T")
+
+
+async def _in_daemon_thread(work: Callable[[], T]) -> T:
+    """`work()` on a thread of its own that does not keep the process alive: if it never ended
+    (a file that blocks), asyncio's own threads would make the process hang at exit, SIGTERM
+    or not."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(setter: Callable[[Any], None], value: object) -> None:
+        if not future.done():  # else given up on, or cancelled because the bot is stopping
+            setter(value)
+
+    def deliver(setter: Callable[[Any], None], value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, setter, value)
+
+    def run() -> None:
+        try:
+            value = work()
+        except BaseException as exc:  # handed to the coroutine that awaits it
+            deliver(future.set_exception, exc)
+        else:
+            deliver(future.set_result, value)
+
+    threading.Thread(target=run, name="library-reload", daemon=True).start()
+    return await future
 
 
 def check_library(directory: Path) -> LoadResult:
@@ -59,7 +93,12 @@ class LibraryReloader:
         # The lock keeps an older, slower reload from swapping in after a newer one.
         async with self._lock:
             try:
-                result, responder = await asyncio.to_thread(self._build)
+                result, responder = await asyncio.wait_for(
+                    _in_daemon_thread(self._build), BUILD_TIMEOUT)
+            except TimeoutError:
+                log.error("library reload took over %.0f s (%s); the previous library stays",
+                          BUILD_TIMEOUT, why)
+                return LoadResult(None, [])
             except Exception:  # a bug or a file vanishing mid-read must not stop the bot
                 log.exception("library reload failed (%s); the previous library stays", why)
                 return LoadResult(None, [])
@@ -102,13 +141,33 @@ class LibraryReloader:
                 step=quiet_ms,
                 debounce=quiet_ms + 2000,
             ):
-                await self.reload("files changed")
+                if not await _unless_stopped(self.reload("files changed"), stop_event):
+                    break
         except FileNotFoundError:
             log.error("cannot watch the intents folder: it does not exist")
         finally:
             remove()
             for task in list(self._tasks):
-                await task
+                await _unless_stopped(task, stop_event)
+
+
+async def _unless_stopped(
+    work: Coroutine[object, object, LoadResult] | asyncio.Task[LoadResult], stop: asyncio.Event
+) -> bool:
+    """Await `work`, unless `stop` is set first: then cancel it (the bot is stopping and must
+    not wait for a reload). True if the work finished."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if task.done():
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
 
 
 async def reload_library(hub: Hub, directory: Path | str) -> LoadResult:

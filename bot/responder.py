@@ -16,11 +16,13 @@ from .matcher import OUT_OF_SCOPE, Candidate, Matcher, Reading
 from .safety import SafetyVerdict, assess
 from .safety_tiers import judge
 
+# Numbers from the facts sheet, section 10 (and intents/staff/checked_numbers.yaml).
 FALLBACK_TEXT = (
     "Sorry, I'm not sure I understood that. I can help with the topics below. "
     "You can also type your question in a different way.\n\n"
-    "If someone is in danger right now, call 999. If you are thinking of ending your life, "
-    "call Samaritans free on 116 123, any time."
+    "To ask a person about drugs, call FRANK on 0300 123 6600, any time.\n"
+    "To talk about how you feel, call Samaritans free on 116 123, any time.\n\n"
+    "If someone is in danger right now, call 999."
 )
 # The "possible" safety tier: one short check above the normal reply, with two buttons.
 SAFETY_CHECK_TEXT = {

@@ -8,24 +8,121 @@ message is only about the subject (signs of, what if, last year, died of, not su
 The patterns are code, not staff-editable YAML, on purpose: they run before anything else and a
 slip in them could hide an emergency. They read the plain normalised text (never the staff
 lexicon), plus the matcher's spelling-corrected words as a second view.
+
+Every check takes time in proportion to the length of the text, whatever the text. No pattern
+has an unbounded `.*` (a test reads them all): "X anywhere before Y" is a `Pair`, found with one
+pass for each part, where a backtracking `X.*Y` would try the rest of the text from every X.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY
 
 
 @dataclass(frozen=True)
+class Hit:
+    """Where a cue matched (character offsets in the text it read)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    """`first`, then `then` anywhere after it: what the regex `first.*then` finds, the same span.
+
+    Like the regex: the leftmost `first` that has a `then` starting at or after its end, up to
+    the end of the last `then` in the text (`.*` is greedy). The text is normalised: one line.
+    """
+
+    first: re.Pattern[str]
+    then: re.Pattern[str]
+
+    @property
+    def pattern(self) -> str:
+        return f"{self.first.pattern}.*{self.then.pattern}"
+
+    def last_then(self, text: str) -> tuple[int, int] | None:
+        """Start and end of the `then` that starts last, or None."""
+        last = None
+        for last in self.then.finditer(text):  # noqa: B007 - only the last is wanted
+            pass
+        if last is None:
+            return None
+        start, end = last.span()
+        # A later `then` can start inside that match (alternatives that overlap).
+        for inner in range(end - 1, start, -1):
+            found = self.then.match(text, inner)
+            if found:
+                return found.span()
+        return start, end
+
+    def search(self, text: str, pos: int, last: tuple[int, int] | None) -> Hit | None:
+        if last is None:
+            return None
+        while True:
+            found = self.first.search(text, pos)
+            if found is None or found.start() >= last[0]:
+                return None
+            if found.end() <= last[0]:
+                return Hit(found.start(), last[1])
+            pos = found.start() + 1  # this one runs past the last `then`: try a later start
+
+
+Alternative = re.Pattern[str] | Pair
+
+
+@dataclass(frozen=True)
 class Cue:
+    """A named rule: alternatives tried as one regex would try `a|b|c`, leftmost first."""
+
     name: str
-    pattern: re.Pattern[str]
+    alternatives: tuple[Alternative, ...]
+
+    @property
+    def pattern(self) -> str:
+        """The one regex this cue stands for (a test checks the two agree)."""
+        return "|".join(a.pattern for a in self.alternatives)
+
+    def finditer(self, text: str) -> Iterator[Hit]:
+        """Every match, left to right, without overlaps, as `re.finditer` gives them."""
+        lasts = {i: a.last_then(text) for i, a in enumerate(self.alternatives) if isinstance(a, Pair)}
+        ahead: dict[int, Hit | None] = {}  # each alternative's next match, kept while still ahead
+        pos = 0
+        while pos <= len(text):
+            best: tuple[int, Hit] | None = None
+            for index, alternative in enumerate(self.alternatives):
+                hit = ahead.get(index, Hit(-1, -1))
+                if hit is not None and hit.start < pos:
+                    hit = _search(alternative, text, pos, lasts.get(index))
+                    ahead[index] = hit
+                if hit is not None and (best is None or hit.start < best[1].start):
+                    best = index, hit
+            if best is None:
+                return
+            yield best[1]
+            pos = max(best[1].end, best[1].start + 1)
 
 
-def _cue(name: str, pattern: str) -> Cue:
-    return Cue(name, re.compile(pattern))
+def _search(alternative: Alternative, text: str, pos: int, last: tuple[int, int] | None) -> (
+    Hit | None
+):
+    if isinstance(alternative, Pair):
+        return alternative.search(text, pos, last)
+    found = alternative.search(text, pos)
+    return Hit(found.start(), found.end()) if found else None
+
+
+def _pair(first: str, then: str) -> Pair:
+    return Pair(re.compile(first), re.compile(then))
+
+
+def _cue(name: str, *alternatives: str | Pair) -> Cue:
+    return Cue(name, tuple(re.compile(a) if isinstance(a, str) else a for a in alternatives))
 
 
 _NEG = r"(?:wont|won t|will not|cant|cannot|can not|not|isnt|is not|aint|couldnt|could not|doesnt|does not|didnt|did not|no)"
@@ -69,14 +166,18 @@ EMERGENCY_CUES = (
     _cue("fitting", r"\b(?:fitting|having a fit(?! of)|seizure|seizing|convuls\w*)\b"),
     _cue(
         "overdosing now",
-        rf"\b{_OD}\b.*\b{_NOW}\b|\b{_NOW}\b.*\b{_OD}\b|"
-        rf"\b(?:someone|somebody|mate|friend|he|she|they|hes|shes|he is|she is) (?:\w+ ){{0,3}}"
-        rf"(?:is |s |has |just )?(?:overdosing|oding|od ing|odding|oded|overdosed)\b",
+        _pair(rf"\b{_OD}\b", rf"\b{_NOW}\b"),
+        _pair(rf"\b{_NOW}\b", rf"\b{_OD}\b"),
+        r"\b(?:someone|somebody|mate|friend|he|she|they|hes|shes|he is|she is) (?:\w+ ){0,3}"
+        r"(?:is |s |has |just )?(?:overdosing|oding|od ing|odding|oded|overdosed)\b",
     ),
     _cue(
         "naloxone not working",
-        rf"\b{_NALOXONE}\b.*\b(?:not working|isnt working|is not working|didnt work|did not work|"
-        r"hasnt worked|has not worked|no difference|nothing happened|still not)\b",
+        _pair(
+            rf"\b{_NALOXONE}\b",
+            r"\b(?:not working|isnt working|is not working|didnt work|did not work|"
+            r"hasnt worked|has not worked|no difference|nothing happened|still not)\b",
+        ),
     ),
     _cue(
         "ambulance coming",
@@ -85,8 +186,10 @@ EMERGENCY_CUES = (
     ),
     _cue(
         "taken too much",
-        r"\b(?:done|taken|had|took|did) (?:\w+ ){0,2}too much\b.*\b(?:breath\w*|scared|help|going under|"
-        r"passing out|cant|heart)\b",
+        _pair(
+            r"\b(?:done|taken|had|took|did) (?:\w+ ){0,2}too much\b",
+            r"\b(?:breath\w*|scared|help|going under|passing out|cant|heart)\b",
+        ),
     ),
 )
 
@@ -130,8 +233,11 @@ CRISIS_CUES = (
     ),
     _cue(
         "on purpose",
-        r"\b(?:on purpose|deliberately|intentionally)\b.*\b(?:overdose|od|pills|lot|shot|die|wake)\b|"
-        r"\b(?:overdose|od|pills|lot|shot) .*\b(?:on purpose|deliberately|to end it)\b|"
+        _pair(
+            r"\b(?:on purpose|deliberately|intentionally)\b",
+            r"\b(?:overdose|od|pills|lot|shot|die|wake)\b",
+        ),
+        _pair(r"\b(?:overdose|od|pills|lot|shot) ", r"\b(?:on purpose|deliberately|to end it)\b"),
         r"\btake (?:the lot|them all|all of them|all my pills)\b|"
         r"\b(?:do|doing) something (?:to|stupid to) (?:my ?self|myself)\b|"
         r"\b(?:do|doing) (?:my ?self|myself) in\b|\bpills (?:all )?lined up\b|"
@@ -229,15 +335,38 @@ NOT_A_PERSON = re.compile(
 )
 
 
-def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, re.Match[str]] | None:
+# NEGATED reaches back at most four words (a two-word negator and two words after it).
+NEGATED_WORDS = 5
+
+
+def _words_back(text: str, end: int, count: int) -> int:
+    """Where the last `count` words before `end` begin (0 if there are fewer): a bounded window,
+    so checking every match of a cue never reads the whole text again."""
+    start = end
+    for _ in range(count):
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+        start = text.rfind(" ", 0, start) + 1
+        if start == 0:
+            break
+    return start
+
+
+# Crisis cues that a negation before them undoes: "not suicidal", "i would never kill myself".
+NEGATABLE = frozenset({"kill myself", "end it", "self harm"})
+
+
+def _negated(text: str, hit: Hit) -> bool:
+    return bool(NEGATED.search(text, _words_back(text, hit.start, NEGATED_WORDS), hit.start))
+
+
+def _first_cue(cues: tuple[Cue, ...], text: str) -> tuple[Cue, Hit] | None:
     text = NOT_A_PERSON.sub(lambda m: "_" * len(m.group()), text)  # keeps positions
     for cue in cues:
-        for match in cue.pattern.finditer(text):
-            if cue.name in ("kill myself", "end it", "self harm") and NEGATED.search(
-                text[: match.start()]
-            ):
-                continue  # "not suicidal", "i would never kill myself"
-            return cue, match
+        for hit in cue.finditer(text):
+            if cue.name in NEGATABLE and _negated(text, hit):
+                continue
+            return cue, hit
     return None
 
 
@@ -260,15 +389,15 @@ RESEARCH = re.compile(
 PAST_BEFORE = re.compile(r"\b(?:used to|years ago i|when i was younger i)\s+(?:\w+\s+)?$")
 
 
-def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
-    found = _first_cue(CRISIS_CUES, view)
-    if found is None or PAST_BEFORE.search(view[: found[1].start()]):
+def _crisis(view: str, found: tuple[Cue, Hit] | None) -> tuple[Cue, Hit] | None:
+    """`found` (the view's first crisis cue) if the view says the crisis is now."""
+    if found is None or PAST_BEFORE.search(view[: found[1].start]):
         return None
     rest = NOT_NOW.sub(" ", view)  # the "now" of "not now" does not count
     now = URGENT.search(rest) or SAID_NOW.search(rest)
     if (NOT_NOW.search(view) or RESEARCH.search(view) or CRISIS_PAST.search(view)) and not now:
         return None
-    if CONDITIONAL.search(view[: found[1].start()]) and not SAID_NOW.search(rest):
+    if CONDITIONAL.search(view[: found[1].start]) and not SAID_NOW.search(rest):
         return None  # "what do i do if a friend says they want to die": support, not a crisis now
     return found
 
@@ -276,24 +405,25 @@ def _crisis(view: str) -> tuple[Cue, re.Match[str]] | None:
 def assess(text: str, corrected: str = "") -> SafetyVerdict:
     """Judge one normalised message (`corrected`: the matcher's spelling-corrected view)."""
     views = [text] if not corrected or corrected == text else [text, corrected]
-    crises = [_crisis(view) for view in views]
+    cues = [_first_cue(CRISIS_CUES, view) for view in views]
+    crises = [_crisis(view, found) for view, found in zip(views, cues, strict=True)]
     guarded = False
     for view, crisis in zip(views, crises, strict=True):
         found = _first_cue(EMERGENCY_CUES, view)
         if found is None:
             continue
-        cue, match = found
-        if crisis and crisis[1].start() < match.end() and match.start() < crisis[1].end():
+        cue, hit = found
+        if crisis and crisis[1].start < hit.end and hit.start < crisis[1].end:
             # "so i just dont wake up" is a plan to die, not someone who won't wake now.
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
-        if _framed_as_not_now(view, match.end()):
+        if _framed_as_not_now(view, hit.end):
             guarded = True
             continue
         return SafetyVerdict(OVERDOSE_EMERGENCY, cue.name)
-    for view, crisis in zip(views, crises, strict=True):
+    for found, crisis in zip(cues, crises, strict=True):
         if crisis:
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
-        if _first_cue(CRISIS_CUES, view) or _negated_crisis(view):
+        if found or _negated_crisis(view):
             # A crisis cue framed as the past, a what-if or research, or said not to be so
             # ("i'm not going to kill myself"): the learned layer may ask, never be sure.
             guarded = True
@@ -302,8 +432,8 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
 
 def _negated_crisis(view: str) -> bool:
     for cue in CRISIS_CUES:
-        if cue.name in ("kill myself", "end it", "self harm"):
-            for match in cue.pattern.finditer(view):
-                if NEGATED.search(view[: match.start()]):
+        if cue.name in NEGATABLE:
+            for hit in cue.finditer(view):
+                if _negated(view, hit):
                     return True
     return False

@@ -34,6 +34,14 @@ DEFAULT_KINDS: dict[str, tuple[str, ...]] = {
     "housing_support": ("housing",),
     "wound_care": ("wound_care",),
     "drug_checking": ("drug_checking",),
+    "alcohol_withdrawal": ("alcohol_service", "drug_service"),
+    "opioid_withdrawal": ("drug_service",),
+    "tolerance_loss": ("naloxone", "drug_service"),
+    "methadone_buprenorphine": ("drug_service", "supervised_consumption"),
+    "pregnancy": ("pregnancy", "drug_service"),
+    "young_people": ("young_people",),
+    "domestic_abuse": ("domestic_abuse",),
+    "chemsex": ("chemsex", "sexual_health"),
 }
 NEAREST = 3
 FAR_MILES = 30.0  # the nearest service is further than this: say the list does not cover it

@@ -7,7 +7,7 @@ file is never half-used; the bot then gives the national answers.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from .yamlsource import YamlDoc, read_yaml
 DRAMA_PREFIXES = ("01632960", "07700900")
 PLACE_SPREAD_MILES = 25.0  # services sharing a town name further apart than this: two towns?
 DISTRICT_SPREAD_MILES = 10.0  # a postcode district is never this wide: a wrong postcode?
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+WORLD_LIMITS = {"latitude": 90.0, "longitude": 180.0}  # degrees either side of zero
 
 
 @dataclass(frozen=True)
@@ -178,31 +178,37 @@ def _cross_checks(services: list[Service], example: bool, doc: YamlDoc) -> list[
     return problems
 
 
-def _impossible_date(path: Path, shown: str) -> Problem:
-    # PyYAML turns 2025-02-30 into a date and raises ValueError out of read_yaml: find the line.
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number, text in enumerate(lines, 1):
-        for found in _DATE.findall(text.split("#")[0]):
-            try:
-                dt.date.fromisoformat(found)
-            except ValueError:
-                return Problem(shown, number, f"'{found}' is not a real date")
-    return Problem(shown, 1, "a date in the file does not exist")
+def _coordinate_problems(doc: YamlDoc) -> dict[tuple[str | int, ...], Problem]:
+    """Latitudes and longitudes that are not a place on Earth, by path. The schema cannot say
+    it: `.nan` passes every minimum and maximum, and would put every service 12,437 miles away."""
+    services = doc.data.get("services") if isinstance(doc.data, dict) else None
+    found: dict[tuple[str | int, ...], Problem] = {}
+    for index, raw in enumerate(services if isinstance(services, list) else ()):
+        for key, limit in WORLD_LIMITS.items():
+            value = raw.get(key) if isinstance(raw, dict) else None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if not math.isfinite(value) or abs(value) > limit:
+                path = ("services", index, key)
+                found[path] = Problem(
+                    doc.file, doc.line(path), f"{key} {value} is not a place on Earth",
+                    f"write it in decimal degrees from -{limit:g} to {limit:g}: Leeds is "
+                    "latitude 53.80, longitude -1.55 (west of Greenwich is negative)")
+    return found
 
 
 def load_services(path: Path | str) -> ServicesResult:
     """Read and check one services file. The directory is None if any error was found."""
     path = Path(path)
-    try:
-        doc, problems = read_yaml(path, _shown_as(path))
-    except ValueError:
-        return ServicesResult(None, [_impossible_date(path, _shown_as(path))])
+    doc, problems = read_yaml(path, _shown_as(path))
     if doc is None:
         return ServicesResult(None, problems)
-    errors = list(_validator("services").iter_errors(doc.data))
-    if errors:
-        found = sorted((_problem(doc, e) for e in errors), key=lambda p: p.line)
-        return ServicesResult(None, problems + found)
+    coordinates = _coordinate_problems(doc)
+    errors = [e for e in _validator("services").iter_errors(doc.data)
+              if tuple(e.absolute_path) not in coordinates]  # said once, by the clearer check
+    if errors or coordinates:
+        found = [*coordinates.values(), *(_problem(doc, e) for e in errors)]
+        return ServicesResult(None, problems + sorted(found, key=lambda p: p.line))
     example = bool(doc.data.get("example_data", False))
     services: list[Service] = []
     for index, raw in enumerate(doc.data["services"]):

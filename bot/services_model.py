@@ -28,6 +28,10 @@ KINDS: dict[str, str] = {
     "wound_care": "wound care",
     "drug_checking": "drug checking",
     "sexual_health": "sexual health",
+    "young_people": "drug and alcohol support for under-18s",
+    "pregnancy": "drug and alcohol support in pregnancy",
+    "domestic_abuse": "domestic abuse support",
+    "chemsex": "chemsex support",
 }
 
 

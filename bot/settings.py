@@ -11,9 +11,23 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
+# What a person sees before pressing Start: the description in the empty chat, the short one on
+# the bot's profile and when it is shared. Telegram allows 512 and 120 characters.
+BOT_DESCRIPTION = (
+    "Free, honest info to help you stay safer if you use drugs: overdose, naloxone, needle "
+    "exchange, hep C, safer use and where to find support.\n\n"
+    "I'm a bot, not a person. It's anonymous: you don't need to give your name, and I don't "
+    "keep it. I won't judge you.\n\n"
+    "If someone is in danger right now, call 999.\n\n"
+    "Press Start, then type a question in your own words."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Free, anonymous info to help you stay safer if you use drugs. In an emergency, call 999."
+)
 # No setting needs more: a path, a URL or the list of admin ids all fit easily.
 MAX_SETTING_CHARS = 1_000
 EXCERPT_CHARS = 40
@@ -37,6 +51,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_root: str = TELEGRAM_API_ROOT
+    bot_description: str = Field(default=BOT_DESCRIPTION, max_length=512)
+    bot_short_description: str = Field(default=BOT_SHORT_DESCRIPTION, max_length=120)
     webhook_url: str | None = None  # public https URL; set it to use webhook mode
     webhook_secret: SecretStr | None = Field(default=None, min_length=1, max_length=256)
     webhook_listen: str = "127.0.0.1"
@@ -46,12 +62,24 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     reload_seconds: float = Field(default=2.0, ge=0.2)  # how often file changes are picked up
     database_path: Path = Path("data/hrbot.sqlite3")
+    heartbeat_file: Path | None = None  # touched while the bot runs, for `hrbot health`
     analytics_enabled: bool = True
     store_unmatched: bool = False
     unmatched_retention_days: int = Field(default=30, ge=1)
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     services_file: Path | None = None  # local services directory (YAML); none = national answers
     context_minutes: float = Field(default=30.0, gt=0)
+    # Who deploys the bot, for the "who runs this?" answer; empty = the generic wording.
+    service_name: str = Field(default="", max_length=80)
+    service_contact: str = Field(default="", max_length=200)
+
+    @field_validator("bot_description", "bot_short_description", "heartbeat_file", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        # .env.example lists them empty: that means the default (not, say, no description).
+        if isinstance(value, str) and not value.strip():
+            raise PydanticUseDefault()
+        return value
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -73,6 +101,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"use one of {', '.join(LOG_LEVELS)}")
             return value.strip().upper()
         return value
+
+    @field_validator("service_name", "service_contact", mode="before")
+    @classmethod
+    def _stripped(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("webhook_url", "services_file", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from .decide import Action
 from .hub import Hub
 from .library import SAFETY_INTENTS, Library
 from .matcher import Reading
+from .personalise import ServiceInfo, personalise
 from .responder import Reply, Responder
 from .safety import SafetyVerdict
 from .telegram_memory import ChatMemory
@@ -50,7 +51,6 @@ MENU = "menu"  # (command, description) pairs for set_my_commands
 EXTRA_COMMANDS = "extra_commands"  # names of commands that extension modules answer
 SETTINGS = "settings"
 WORKERS = "workers"  # bot.telegram_runtime.Workers: threads for matching
-PRIVACY_INTENT = "privacy"
 # The Reply just sent for a text message, on the update's context (a custom attribute, as PTB
 # documents), so extensions in later handler groups need not match the message again.
 LAST_REPLY = "hrbot_reply"
@@ -78,21 +78,18 @@ async def off_loop(context: Context, work: Callable[..., T], *args: Any) -> T:
     return await asyncio.to_thread(work, *args)
 
 
+def _service(context: Context) -> ServiceInfo:
+    return ServiceInfo.from_settings(context.bot_data.get(SETTINGS))
+
+
 def _unmatched_days(context: Context) -> int | None:
     """Days unmatched questions are kept, or None when they are not kept at all (the default)."""
-    settings = context.bot_data.get(SETTINGS)
-    if settings is None or not settings.store_unmatched:
-        return None
-    return int(settings.unmatched_retention_days)
+    return _service(context).unmatched_days
 
 
 def _truthful(reply: Reply, context: Context) -> Reply:
-    # The library's privacy answer describes the default. When the service keeps more, say so
-    # first, so that nothing the answer then says ("I don't keep what you write") is untrue.
-    note = texts.unmatched_note(_unmatched_days(context))
-    if reply.intent == PRIVACY_INTENT and note:
-        return replace(reply, text=f"{note}\n\n{texts.APART_FROM_THAT}\n{reply.text}")
-    return reply
+    # Who runs the bot and what it keeps depend on settings: see bot/personalise.py.
+    return personalise(reply, _service(context))
 
 
 def _can_forget(context: Context) -> bool:

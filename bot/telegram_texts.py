@@ -7,6 +7,8 @@ a voice note or a photo could be someone asking for help in an emergency.
 
 from __future__ import annotations
 
+from .personalise import unmatched_note
+
 EMERGENCY = "If someone is in danger right now, call 999."
 
 WELCOME = (
@@ -46,7 +48,8 @@ PRIVACY = (
     "better.\n"
     "• I remember the last topic we talked about for {minutes} minutes, so I can follow on."
     "{forget}\n\n"
-    "Telegram carries the messages, so a screen lock on your phone is a good idea.\n\n"
+    "Telegram keeps this chat on its own servers. Chats with bots are not end-to-end "
+    "encrypted, so a screen lock on your phone is a good idea.\n\n"
     f"{EMERGENCY}"
 )
 PRIVACY_FORGET = " Send /forget to clear it and delete my recent messages."
@@ -54,23 +57,10 @@ PRIVACY_WRITTEN = "• I don't keep what you write.\n"
 PRIVACY_WRITTEN_UNMATCHED = (
     "• I don't keep what you write, except questions I couldn't answer.\n"
 )
-# Only true, and only said, when the service has switched on STORE_UNMATCHED.
-UNMATCHED_NOTE = (
-    "Questions I couldn't answer are kept for up to {days} days, with phone numbers, emails, "
-    "postcodes and links taken out, so the team can teach me to answer them. Please don't "
-    "type your name or address."
-)
-
-
-APART_FROM_THAT = "Apart from that:"
 
 
 def welcome_text(unmatched_days: int | None) -> str:
     return WELCOME.format(kept=WELCOME_KEPT_UNMATCHED if unmatched_days else WELCOME_KEPT)
-
-
-def unmatched_note(unmatched_days: int | None) -> str:
-    return UNMATCHED_NOTE.format(days=unmatched_days) if unmatched_days else ""
 
 
 def help_text(can_forget: bool) -> str:

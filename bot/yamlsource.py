@@ -1,8 +1,17 @@
-"""Read a YAML file and remember the line of every value, so errors can say file:line."""
+"""Read a YAML file and remember the line of every value, so errors can say file:line.
+
+Library files are edited by staff and dropped into a folder, so a file may be anything: a pipe,
+a device, a link to somewhere else, a huge file, an alias bomb. Each of those is a problem at
+file:1 (or at the line of the anchor), found without reading more than MAX_FILE_BYTES, without
+blocking and without deep recursion; never an exception.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +21,19 @@ import yaml
 from .library import Problem
 
 Path_ = tuple[str | int, ...]
+
+# The largest shipped file is about 30 KB; 2 MB is room for any real library file, and small
+# enough that reading and checking one never takes long or much memory.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# The deepest library file nests 6 levels (services: list, service, hours, day, ranges).
+MAX_DEPTH = 20
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -81,6 +103,84 @@ def _dates_to_text(value: Any) -> Any:
     return value
 
 
+def read_text(
+    path: Path, shown_as: str, folder: Path | None = None
+) -> tuple[str | None, Problem | None]:
+    """The text of `path` if it is an ordinary UTF-8 file of at most MAX_FILE_BYTES inside
+    `folder` (its own folder if not given); else None and the problem, at file:1.
+
+    A pipe or device is never opened (opening a pipe waits for a writer), a link that leads out
+    of the folder is not followed, and no more than MAX_FILE_BYTES are read.
+    """
+    def problem(message: str, hint: str) -> tuple[None, Problem]:
+        return None, Problem(shown_as, 1, message, hint)
+
+    try:
+        real = path.resolve(strict=True)
+        if not real.is_relative_to((folder or path.parent).resolve()):
+            return problem("the file is a link to somewhere outside its folder, so it was not read",
+                           "copy the file into the folder instead of linking to it")
+        kind = stat.S_IFMT(os.stat(real).st_mode)
+        if kind != stat.S_IFREG:
+            return problem(f"this is {_KINDS.get(kind, 'not an ordinary file')}, not a text "
+                           "file, so it was not read",
+                           "only ordinary text files are read: remove it or put a text file "
+                           "in its place")
+        # O_NONBLOCK: if a pipe took the file's place since the check, opening it cannot hang.
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return problem("the file changed into something else while it was read",
+                               "save it again")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        if not path.is_symlink():
+            return problem("cannot read the file: FileNotFoundError", "check the name")
+        return problem("the file is a link to a file that does not exist",
+                       "remove the link, or copy the file it should point to into the folder")
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11, 3.12)
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+            return problem("the file is a link that leads round in a circle", "remove the link")
+        return problem(f"cannot read the file: {exc.__class__.__name__}", "")
+    if len(data) > MAX_FILE_BYTES:
+        return problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, so it "
+                       "was not read", "a library file is a few KB: check this is the right file")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return problem("cannot read the file: UnicodeDecodeError", "save it as UTF-8 text")
+
+
+def _shape_problem(text: str, shown_as: str) -> Problem | None:
+    """Anchors, aliases and deep nesting, found from the parser's events before anything is
+    built: an alias bomb is small on disk and huge once built, and deep nesting overflows the
+    stack of everything that walks the result."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                return Problem(
+                    shown_as, line, f"'{sign}{event.anchor}' is a YAML "
+                    f"{'alias' if sign == '*' else 'anchor'}, which library files do not use",
+                    "write the text out in full; if you meant the symbol & or *, put quotes "
+                    "around the text",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(shown_as, line, f"lists and sections are nested more than "
+                                   f"{MAX_DEPTH} deep here", "check the indentation")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """Parse once: the node tree (for line numbers) and the data built from that same tree."""
     loader = _Loader(text)
@@ -91,15 +191,19 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse one file. Returns (None, problems) when it cannot be read at all."""
+def read_yaml(
+    path: Path, shown_as: str, folder: Path | None = None
+) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse one file (see `read_text` for which files are read). Returns (None, problems) when
+    it cannot be read at all."""
     problems: list[Problem] = []
+    text, unreadable = read_text(path, shown_as, folder)
+    if text is None:
+        return None, [unreadable] if unreadable else []
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        hint = "save it as UTF-8 text" if isinstance(exc, UnicodeDecodeError) else ""
-        return None, [Problem(shown_as, 1, f"cannot read the file: {exc.__class__.__name__}", hint)]
-    try:
+        shape = _shape_problem(text, shown_as)
+        if shape is not None:
+            return None, [shape]
         node, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote is found at the end of the file; where it opened is more useful.
@@ -117,7 +221,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
                 "that contains a colon ':' or starts with a symbol",
             )
         ]
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         return None, [Problem(shown_as, 1, f"YAML error: {exc.__class__.__name__}")]
     if node is None or data is None:
         return None, [

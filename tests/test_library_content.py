@@ -15,12 +15,27 @@ from bot.normalise import normalise
 from bot.responder import Responder
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-INTENT_IDS_FILE = SHARED / "intent-ids.md"
+
+
+def shared_folder() -> Path:
+    """../shared beside the repository; from a git worktree, the one beside its main tree."""
+    beside = REPO.parent / "shared"
+    dot_git = REPO / ".git"
+    if beside.is_dir() or not dot_git.is_file():
+        return beside
+    # A worktree's .git is a file saying "gitdir: <main tree>/.git/worktrees/<name>".
+    gitdir = Path(dot_git.read_text(encoding="utf-8").partition("gitdir:")[2].strip())
+    return gitdir.parents[2].parent / "shared"
+
+
+SHARED = shared_folder()
+INTENT_ID_FILES = (SHARED / "intent-ids.md", SHARED / "intent-ids-more.md")
 DEV_SET = SHARED / "eval" / "dev.yaml"
+DEV_MORE_SET = SHARED / "eval" / "dev-more.yaml"
 HOLDOUT_SET = REPO / "tests" / "data" / "holdout.yaml"
 
-# A copy of ../shared/intent-ids.md, used when that file is not beside the repository.
+# A copy of ../shared/intent-ids.md and intent-ids-more.md, used when they are not beside the
+# repository.
 REQUIRED_IDS = [
     "overdose_emergency", "crisis_support", "overdose_signs", "naloxone_what", "naloxone_get",
     "naloxone_use", "naloxone_safety", "needle_exchange_what", "needle_exchange_where",
@@ -30,18 +45,28 @@ REQUIRED_IDS = [
     "drug_supply_request", "harm_reduction_what", "treatment_recovery", "mental_health",
     "housing_support", "talk_to_someone", "stigma_judgement", "greeting", "thanks", "goodbye",
     "help_menu", "about_bot", "privacy",
+    # second wave
+    "ghb_gbl", "benzos", "alcohol_withdrawal", "xylazine_tranq", "opioid_withdrawal",
+    "tolerance_loss", "methadone_buprenorphine", "police_999", "drug_law", "drug_tests",
+    "pregnancy", "young_people", "domestic_abuse", "chemsex", "mdma", "ketamine", "cocaine_crack",
+    "spice", "consumption_rooms", "families_friends", "sleep_it_off",
 ]
 
-# Always-flag terms (../shared/content/facts.md section 11), with their plurals.
+# Always-flag terms (../shared/content/facts.md section 11), with their plurals. "Abuse" is
+# flagged as drug or alcohol abuse, not the abuse of a person (domestic abuse), as in
+# intents/staff/terms.yaml.
 STIGMA = re.compile(
-    r"\b(?:addicts?|addictions?|alcoholics?|abuse[sd]?|abusers?|abusing|junkies|junkie|"
+    r"\b(?:addicts?|addictions?|alcoholics?|abusers?|"
+    r"(?:drugs?|substances?|alcohol|solvents?)\s+abuse[sd]?|abus(?:e|es|ed|ing)\s+(?:drugs|alcohol)|"
+    r"junkies|junkie|"
     r"smackheads?|crackheads?|druggies|druggie|clean|dirty|dirties|habits?|drug-seeking|"
     r"non-compliant|in\s+denial|swapping\s+one\s+drug\s+for\s+another)\b",
     re.IGNORECASE,
 )
 
-# The only phone and text numbers the bot may give (facts.md section 10), written as in answers.
-ALLOWED_NUMBERS = ("0300 123 6600", "116 123", "85258", "82111", "999", "111")
+# The only phone and text numbers the bot may give (facts.md section 10, facts-more.md 24.2),
+# written as in answers.
+ALLOWED_NUMBERS = ("0300 123 6600", "116 123", "85258", "82111", "999", "111", "0808 2000 247")
 # Three or more digits, maybe split by spaces or hyphens: anything that could be dialled.
 PHONE_LIKE = re.compile(r"(?<![\d.,£$/])\d(?:[ -]?\d){2,}(?![\d%/])")
 NOT_A_PHONE = re.compile(
@@ -67,12 +92,18 @@ def responder() -> Responder:
     return Responder(library())
 
 
+def ids_in(path: Path) -> list[str]:
+    found = re.findall(r"^\|\s*([a-z][a-z0-9_]+)\s*\|", path.read_text(encoding="utf-8"),
+                       re.MULTILINE)
+    ids = [i for i in found if i != "id"]
+    assert ids, f"{path.name} no longer reads as a table"
+    return ids
+
+
 def required_ids() -> list[str]:
-    if INTENT_IDS_FILE.exists():
-        text = INTENT_IDS_FILE.read_text(encoding="utf-8")
-        found = re.findall(r"^\|\s*([a-z][a-z0-9_]+)\s*\|", text, re.MULTILINE)
-        ids = [i for i in found if i != "id"]
-        assert len(ids) >= len(REQUIRED_IDS), "intent-ids.md no longer reads as a table"
+    if all(path.exists() for path in INTENT_ID_FILES):
+        ids = [i for path in INTENT_ID_FILES for i in ids_in(path)]
+        assert len(ids) >= len(REQUIRED_IDS), "the id files list fewer ids than the copy here"
         return ids
     return REQUIRED_IDS
 
@@ -135,11 +166,13 @@ def test_no_stigmatising_terms_in_answers_or_titles() -> None:
 
 def test_stigma_check_catches_the_terms() -> None:
     # The check itself: whole words, any case, plurals, and the phrases.
-    for text in ["an Addict", "addicts", "drug abuse", "JUNKIE", "clean needles", "dirties",
+    for text in ["an Addict", "addicts", "drug abuse", "substance abuse", "abusing drugs",
+                 "drug abusers", "JUNKIE", "clean needles", "dirties",
                  "your habit", "drug-seeking", "non-compliant", "in  denial",
                  "swapping one drug for another"]:
         assert STIGMA.search(text), text
-    for text in ["cleaning", "habitat", "abusive partner", "addictive", "unclean"]:
+    for text in ["cleaning", "habitat", "abusive partner", "addictive", "unclean",
+                 "Domestic Abuse Helpline", "an excuse for abuse"]:
         assert not STIGMA.search(text), text
 
 
@@ -167,6 +200,7 @@ def test_only_allowed_phone_numbers() -> None:
 def test_number_check_catches_made_up_numbers() -> None:
     assert dialled_numbers("Call 999 or 111. Samaritans: 116 123. Text 85258.") == []
     assert dialled_numbers("FRANK: 0300 123 6600, or text 82111.") == []
+    assert dialled_numbers("Helpline: 0808 2000 247, any time.") == []
     assert dialled_numbers("It lasts 20 to 30 minutes, 8 to 12 weeks, 95% cured, 400 mg.") == []
     assert dialled_numbers("Call 0800 123 4567 today") == ["0800 123 4567"]
     assert dialled_numbers("Call 0300 123 1099") == ["0300 123 1099"]
@@ -197,27 +231,39 @@ def lines(outcomes: list[Outcome]) -> list[str]:
     return [f"line {o.case.line}: expected {o.case.intent}, got {o.predicted}" for o in outcomes]
 
 
-dev_only = pytest.mark.skipif(
-    not DEV_SET.exists(), reason=f"the development set {DEV_SET} is not beside the repository"
+# The development sets and the accuracy each must keep: a little under what the library reaches
+# with the learned classifier (dev.yaml 95.0%, dev-more.yaml 93.9% on 2026-11-25), so that a
+# staff edit that loses a few points fails here first.
+DEV_GATES = {DEV_SET: 0.93, DEV_MORE_SET: 0.90}
+# False alarms the library cannot mend, listed so that a new one fails the test (none now: the
+# learned safety layer overrules the cue that fired on a question about the police and 999).
+KNOWN_FALSE_ALARMS: dict[Path, list[str]] = {}
+dev_sets = pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(path, id=path.stem, marks=pytest.mark.skipif(
+            not path.exists(), reason=f"the development set {path} is not beside the repository"))
+        for path in DEV_GATES
+    ],
 )
 
 
-@dev_only
-def test_dev_set_accuracy() -> None:
-    report = report_for(DEV_SET)
-    assert report.accuracy >= 0.92, figures(report)
+@dev_sets
+def test_dev_set_accuracy(path: Path) -> None:
+    report = report_for(path)
+    assert report.accuracy >= DEV_GATES[path], figures(report)
 
 
-@dev_only
-def test_dev_set_no_safety_misses() -> None:
-    report = report_for(DEV_SET)
+@dev_sets
+def test_dev_set_no_safety_misses(path: Path) -> None:
+    report = report_for(path)
     assert lines(report.safety_misses) == [], figures(report)
 
 
-@dev_only
-def test_dev_set_no_safety_false_alarms() -> None:
-    report = report_for(DEV_SET)
-    assert lines(report.safety_false_alarms) == [], figures(report)
+@dev_sets
+def test_dev_set_no_safety_false_alarms(path: Path) -> None:
+    report = report_for(path)
+    assert lines(report.safety_false_alarms) == KNOWN_FALSE_ALARMS.get(path, []), figures(report)
 
 
 def test_holdout_accuracy() -> None:
@@ -252,10 +298,10 @@ def copied_into_library(path: Path) -> list[int]:
     ]
 
 
-@dev_only
-def test_dev_messages_are_not_library_examples() -> None:
-    copied = copied_into_library(DEV_SET)
-    assert copied == [], f"{len(copied)} dev-set messages are library examples (lines shown)"
+@dev_sets
+def test_dev_messages_are_not_library_examples(path: Path) -> None:
+    copied = copied_into_library(path)
+    assert copied == [], f"{len(copied)} {path.name} messages are library examples (lines shown)"
 
 
 def test_holdout_messages_are_not_library_examples() -> None:

@@ -23,6 +23,7 @@ from fake_bot_api import FakeBotApi, Sent, serve
 from bot import telegram_texts as texts
 from bot.analytics import SqliteAnalytics, from_settings
 from bot.hub import Hub
+from bot.personalise import KEEPS_NOTHING
 from bot.responder import Responder
 from bot.telegram_app import build_application
 from bot.telegram_privacy import FORGET_DONE
@@ -407,7 +408,8 @@ async def test_privacy_wording_matches_what_is_kept_by_default(private_bot: Bot)
     assert "I don't keep what you write.\n" in privacy.text
     assert "couldn't answer" not in privacy.text
     [answer] = await private_bot.send(USER, "are my messages stored anywhere")
-    assert answer.text == private_bot.hub.responder.library.intents["privacy"].answer
+    library_answer = private_bot.hub.responder.library.intents["privacy"].answer
+    assert answer.text == f"{KEEPS_NOTHING}\n\n{library_answer}"
 
 
 async def test_privacy_wording_says_unanswered_questions_are_kept_when_they_are(
@@ -421,3 +423,14 @@ async def test_privacy_wording_says_unanswered_questions_are_kept_when_they_are(
     [answer] = await unmatched_bot.send(USER, "are my messages stored anywhere")
     library_answer = unmatched_bot.hub.responder.library.intents["privacy"].answer
     assert answer.text.startswith(note) and answer.text.endswith(library_answer)
+    assert "not keep what you write" not in answer.text  # nothing contradicts the note
+
+
+async def test_who_runs_the_bot_comes_from_the_settings(
+    fake_api: FakeBotApi, responder: Responder, monkeypatch: pytest.MonkeyPatch, log_file: Path
+) -> None:
+    monkeypatch.chdir(log_file.parent)
+    async with start_bot(fake_api, responder, log_file.parent, service_name="Leeds Service",
+                         service_contact="call 0113 496 0000") as bot:
+        [answer] = await bot.send(USER, "who runs this bot")
+        assert answer.text.startswith("Leeds Service runs me. To contact them: call 0113 496 0000")

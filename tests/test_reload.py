@@ -6,13 +6,15 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-from conftest import bot_settings
+from conftest import INTENTS, bot_settings
 from fake_bot_api import FakeBotApi, serve
+from hostile import alias_bomb, fifo, link_to, nested, write
 from lint_fixtures import intent_block, write_library
 
 from bot.hub import Hub
@@ -257,3 +259,94 @@ async def test_the_running_telegram_bot_answers_from_the_edited_files(
         [after] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
     # (the reply may open with the safety check: "tonight" and "nowhere" worry the safety layer)
     assert after.text.endswith("Your council can help if you have nowhere to stay tonight.")
+
+
+# ---------------------------------------------------------------------- hostile files
+HOSTILE_DROPS = [
+    ("named pipe", fifo, "hostile.yaml:1: error: this is a named pipe (FIFO)"),
+    ("alias bomb", write(alias_bomb()), "hostile.yaml:2: error: '&a' is a YAML anchor"),
+    ("link to /dev/zero", link_to("/dev/zero"), "hostile.yaml:1: error: the file is a link"),
+    ("900 deep", write(nested(900)), "hostile.yaml:2: error: lists and sections are nested"),
+]
+
+
+def drop(make: Callable[[Path], None], path: Path) -> None:
+    """(Re)make the file, so the watcher sees a change even if it was not listening before."""
+    path.unlink(missing_ok=True)
+    make(path)
+
+
+async def test_the_watcher_refuses_hostile_files_and_keeps_going(tmp_path: Path) -> None:
+    directory = write_library(tmp_path, NALOXONE)
+    hub = _hub(directory)
+    old = hub.responder
+    hostile = directory / "hostile.yaml"
+    async with watching(hub, directory):
+        for name, make, problem in HOSTILE_DROPS:
+            with listening(problem) as log:
+                await _until(log.seen, lambda make=make: drop(make, hostile))
+            assert hub.responder is old, name
+            assert hub.responder.reply("where can i get a naloxone kit").intent == "naloxone_kit"
+            hostile.unlink()
+        # Still watching: a good edit after all of that is taken.
+        await _until(hub.swapped, lambda: (directory / "things.yaml").write_text(
+            "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
+    assert hub.responder.reply("i have nowhere to sleep tonight").intent == "housing_help"
+
+
+class StuckReloader(LibraryReloader):
+    """A build that never ends by itself, as a read of a file that blocks would."""
+
+    def __init__(self, hub: Hub, directory: Path) -> None:
+        super().__init__(hub, directory)
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def _build(self) -> tuple[LoadResult, Responder | None]:
+        self.started.set()
+        self.release.wait()
+        return super()._build()
+
+
+async def test_stopping_does_not_wait_for_a_stuck_reload(tmp_path: Path) -> None:
+    directory = write_library(tmp_path, NALOXONE)
+    reloader = StuckReloader(_hub(directory), directory)
+    stop = asyncio.Event()
+    task = asyncio.create_task(reloader.watch(stop, delay=0.1))
+    things = directory / "things.yaml"
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PATIENCE
+        while not reloader.started.is_set():
+            things.write_text(things.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            await asyncio.sleep(0.5)
+            assert loop.time() < deadline, "the watcher never started a reload"
+        stop.set()
+        await asyncio.wait_for(task, PATIENCE)  # returns although the build is still running
+        assert not reloader.release.is_set()
+    finally:
+        reloader.release.set()  # let the thread finish; nobody waits for its result
+
+
+async def test_sigterm_stops_the_bot_with_a_named_pipe_in_its_folder(
+    fake_api: FakeBotApi, responder: Responder, tmp_path: Path
+) -> None:
+    from test_telegram_process import STARTUP_SECONDS, start, stop
+
+    directory = tmp_path / "intents"
+    shutil.copytree(INTENTS, directory)
+    process = await start(fake_api, tmp_path, INTENTS_DIR=str(directory), RELOAD_SECONDS="0.2")
+    try:
+        await fake_api.wait_for(lambda: fake_api.polling, STARTUP_SECONDS, "polling")
+        os.mkfifo(directory / "pipe.yaml")
+        log = tmp_path / "hrbot.log"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PATIENCE
+        while "pipe.yaml:1: error: this is a named pipe" not in log.read_text():
+            await asyncio.sleep(0.2)
+            assert loop.time() < deadline, "the pipe was never refused"
+        [answer] = await fake_api.send_text(5550001, "what is naloxone please")
+        assert answer.text == responder.library.intents["naloxone_what"].answer
+    finally:
+        code = await stop(process)
+    assert code == 0
