@@ -23,6 +23,7 @@ class Thresholds:
     margin: float = 0.01  # ... when it leads the runner-up by at least this much
     sure: float = 0.45  # above this, answer even if the runner-up is close
     clarify: float = 0.22  # below this, fall back
+    safety_match: float = 0.60  # the ranking may send a safety answer above this (see above)
     choices: int = 3
     # Share of the learned classifier in the blended score (the fuzzy matcher has the rest).
     learned_weight: float = 0.5
@@ -81,9 +82,11 @@ def _decide(
         return Decision(Action.FALLBACK, reason="nothing matched")
     top = candidates[0]
     if top.intent in SAFETY_INTENTS:
-        # The ranking never sends a safety answer on its own: the safety layer (its cues and
-        # its learned scores) decides that. "my boss is going to kill me" looks like a crisis to
-        # the matchers; the reply opens with the safety check instead (see `decide`).
+        # The ranking sends a safety answer only when it is close to a safety example and the
+        # safety layer finds it at least possible: "my boss is going to kill me" looks like a
+        # crisis to the matchers (0.56) but not to the safety layer, so it gets the check.
+        if top.score >= thresholds.safety_match and verdict.check is not None:
+            return Decision(Action.SAFETY, top.intent, score=top.score, reason="safety:matcher")
         candidates = _without(candidates, SAFETY_INTENTS)
         if not candidates:
             return Decision(Action.FALLBACK, reason="nothing matched")

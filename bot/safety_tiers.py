@@ -44,6 +44,10 @@ def judge(
 ) -> SafetyVerdict:
     """The rules' verdict, with the learned scores: sure, possible (a check) or nothing."""
     if verdict.fired:
+        if scores.total >= thresholds.sure and scores.intent != verdict.intent:
+            # "wanting to use enough that i just dont wake up" fires the rule for someone who
+            # will not wake; the learned layer knows a plan to die when it reads one.
+            return SafetyVerdict(scores.intent, verdict.reason)
         if scores.total >= thresholds.confirm or words < thresholds.sure_words:
             return verdict
         return SafetyVerdict(None, verdict.reason, guarded=True, check=verdict.intent)

@@ -185,3 +185,21 @@ def test_the_learned_layers_never_raise(responder: Responder, text: str) -> None
     scores = responder.classifiers.safety_scores(reading)
     assert 0.0 <= scores.total <= 1.0 + 1e-6
     assert responder.classifiers.rank(reading)
+
+
+def test_a_rule_for_the_wrong_safety_intent_takes_the_layers_when_it_is_sure() -> None:
+    # "enough that i just dont wake up" fires the rule for someone who will not wake.
+    fired = SafetyVerdict(OVERDOSE_EMERGENCY, "will not wake")
+    verdict = judge(fired, SafetyScores(0.05, 0.85), WORDS, THRESHOLDS)
+    assert verdict.intent == CRISIS_SUPPORT and verdict.fired
+
+
+def test_the_ranking_sends_a_safety_answer_only_with_the_layer_behind_it() -> None:
+    close = [Candidate(CRISIS_SUPPORT, 0.9), Candidate("mental_health", 0.1)]
+    backed = decide(close, SafetyVerdict(None, check=CRISIS_SUPPORT))
+    assert backed.action is Action.SAFETY and backed.intent == CRISIS_SUPPORT
+    alone = decide(close, SafetyVerdict(None))
+    assert alone.action is not Action.SAFETY and alone.check == CRISIS_SUPPORT
+    weak = decide([Candidate(CRISIS_SUPPORT, 0.55), Candidate("mental_health", 0.3)],
+                  SafetyVerdict(None, check=CRISIS_SUPPORT))
+    assert weak.action is not Action.SAFETY and weak.check == CRISIS_SUPPORT

@@ -309,7 +309,7 @@ def test_negators_are_never_spell_corrected(matcher: Matcher) -> None:
 
 # ---------------------------------------------------------------------- the decision
 # The decision's own thresholds, so these tests check its rules, not the current tuning.
-T = Thresholds(answer=0.40, margin=0.06, sure=0.62, clarify=0.30, choices=3)
+T = Thresholds(answer=0.40, margin=0.06, sure=0.62, clarify=0.30, safety_match=0.50, choices=3)
 
 
 def no_alarm() -> SafetyVerdict:
