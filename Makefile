@@ -1,20 +1,40 @@
 # Two commands for a fresh machine with Python 3.11+, git and make:
 #   make run    set everything up and start the bot (terminal chat if no Telegram token)
 #   make test   set everything up and run the whole test suite
+# and one for whoever changes the dependencies in pyproject.toml:
+#   make lock   refresh the lock files (make lock LOCK_FLAGS=--upgrade moves every pin to the newest)
+#
+# Every package is installed from a lock file that pins its version and hashes, resolved for
+# Python 3.11 on Linux x86_64 (CI): requirements.lock is what the bot needs to run (the container
+# uses it), requirements-dev.lock adds the test and lint tools (make setup, make test, CI).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_FLAGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 
-.PHONY: run test setup lint check eval bench clean
+.PHONY: run test setup lock lint check eval bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check > /dev/null || { $(BIN)/pip check; \
+		echo "The lock files do not match pyproject.toml: run make lock"; exit 1; }
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PIP_COMPILE) --output-file $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint $(LOCK) --output-file $(DEV_LOCK) pyproject.toml
+	$(MAKE) setup
 
 run: $(STAMP)
 	$(BIN)/hrbot run

@@ -4,7 +4,8 @@
 
 Messages are library examples with typos, case changes and text-speak put in, plus made-up
 out-of-scope chatter (the development set is not read). Latency is Responder.reply per message.
-Load is reading and checking the YAML (load_library) plus building the matcher (Responder):
+Load is reading and checking the YAML (load_library) plus building the matcher and training the
+learned layers (Responder; the training cache is cleared first, so this is a real training):
 the time before a (re)loaded library can answer ("ready": median of repeats; "first": the first
 load in the process, which also compiles the JSON Schemas). Peak memory is the ru_maxrss of one
 `hrbot match --jsonl` process answering the whole message mix. Prints a table; not a test.
@@ -17,6 +18,7 @@ import copy
 import gc
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,8 +30,15 @@ from typing import Any
 
 import yaml
 
+from bot import learned
 from bot.library import Library
-from bot.loader import LEXICON_FILE, NOT_INTENT_FILES, OUT_OF_SCOPE_FILE, load_library
+from bot.loader import (
+    LEXICON_FILE,
+    NOT_INTENT_FILES,
+    OUT_OF_SCOPE_FILE,
+    SAFETY_CORPUS_DIR,
+    load_library,
+)
 from bot.normalise import normalise
 from bot.responder import Responder
 
@@ -37,8 +46,8 @@ REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
 
 TARGET_P99_MS = {"shipped": 2.0, "scaled": 10.0}
-TARGET_LOAD_S = 0.5
-TARGET_PEAK_MB = 150.0
+TARGET_LOAD_S = 2.0  # load with training, shipped library (issues 10 and 11)
+TARGET_PEAK_MB = 200.0
 
 NEIGHBOURS = {
     "a": "qsz", "b": "vgn", "c": "xdv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht",
@@ -140,20 +149,23 @@ def _unique_variant(
     return None
 
 
-def _copy_intent(
-    raw: dict[str, Any], k: int, owners: dict[str, str], rng: random.Random
+def _grow_intent(
+    raw: dict[str, Any], scale: int, owners: dict[str, str], rng: random.Random
 ) -> dict[str, Any]:
     new = copy.deepcopy(raw)
-    new["id"] = f"{raw['id']}_x{k}"
-    new.pop("safety", None)  # only the two original safety intents may be safety intents
-    new["follow_ups"] = [f"{f}_x{k}" for f in raw.get("follow_ups", [])]
-    variants = (_unique_variant(e, new["id"], owners, rng) for e in raw["examples"])
-    new["examples"] = [v for v in variants if v] or [f"{raw['id']} copy {k}"]
+    examples = [e for _ in range(scale - 1) for e in raw["examples"]]
+    variants = (_unique_variant(e, raw["id"], owners, rng) for e in examples)
+    new["examples"] = list(raw["examples"]) + [v for v in variants if v]
     return new
 
 
 def write_scaled_library(source: Path, target: Path, scale: int, seed: int) -> None:
-    """Copy every intent `scale` times (ids suffixed, examples perturbed); keep the lexicon."""
+    """Every intent with `scale` times its examples (the new ones perturbed); same lexicon.
+
+    The library grows by examples, not by copies of its intents: that is how staff grow it, and
+    a library of 1,180 intents (59 copied 20 times) would train 1,180 one-versus-rest problems
+    in the learned classifier, which took minutes and 3.4 GB here.
+    """
     rng = random.Random(seed)
     owners: dict[str, str] = {}
     files = sorted(p for p in source.glob("*.yaml") if p.name not in NOT_INTENT_FILES)
@@ -163,13 +175,13 @@ def write_scaled_library(source: Path, target: Path, scale: int, seed: int) -> N
             for example in raw["examples"]:
                 owners.setdefault(normalise(example), raw["id"])
     for path, doc in docs.items():
-        (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-        for k in range(1, scale):
-            scaled = {**doc, "intents": [_copy_intent(i, k, owners, rng) for i in doc["intents"]]}
-            text = yaml.safe_dump(scaled, allow_unicode=True, sort_keys=False, width=1000)
-            (target / f"{path.stem}_x{k:02d}.yaml").write_text(text, encoding="utf-8")
+        grown = {**doc, "intents": [_grow_intent(i, scale, owners, rng) for i in doc["intents"]]}
+        text = yaml.safe_dump(grown, allow_unicode=True, sort_keys=False, width=1000)
+        (target / path.name).write_text(text, encoding="utf-8")
     lexicon = source / LEXICON_FILE
     (target / LEXICON_FILE).write_text(lexicon.read_text(encoding="utf-8"), encoding="utf-8")
+    # The safety corpus as it is: the intents grow, the emergencies people write do not.
+    shutil.copytree(source / SAFETY_CORPUS_DIR, target / SAFETY_CORPUS_DIR)
     out_of_scope = yaml.safe_load((source / OUT_OF_SCOPE_FILE).read_text(encoding="utf-8"))
     examples = list(out_of_scope["examples"])
     more = [perturb(e, rng, max_typos=3) for _ in range(scale - 1) for e in examples]
@@ -206,6 +218,8 @@ def time_load(directory: Path, repeats: int = 3) -> tuple[Library, float, float,
         if result.library is None:
             problems = "\n".join(str(p) for p in result.problems[:20])
             raise SystemExit(f"{directory} does not load:\n{problems}")
+        learned.train.cache_clear()  # time a real training, not a reload of an unchanged one
+        learned.features_for.cache_clear()
         Responder(result.library)
         built = time.perf_counter()
         loads.append(loaded - start)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .learned import TextModel, train
 from .library import CRISIS_SUPPORT, NOT_NOW, OVERDOSE_EMERGENCY, SAFETY_INTENTS, Library
@@ -91,15 +92,17 @@ class Classifiers:
                 SAFETY_C,
                 SAFETY_SCALE,
             )
+        # Both models share one feature space: a message's features are found once for both.
+        self._features = lru_cache(maxsize=8)(self.intents.features.sparse)
 
     def rank(self, reading: Reading) -> list[Candidate]:
         """Every intent (and OUT_OF_SCOPE), best first, scores summing to 1."""
-        scores = self.intents.scores(reading.corrected_text)
+        scores = self.intents.scores_of(*self._features(reading.corrected_text))
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         return [Candidate(intent, round(score, 4)) for intent, score in ranked]
 
     def safety_scores(self, reading: Reading) -> SafetyScores:
         if self.safety is None or reading.empty:
             return NO_RISK
-        scores = self.safety.scores(reading.corrected_text)
+        scores = self.safety.scores_of(*self._features(reading.corrected_text))
         return SafetyScores(scores.get(OVERDOSE_EMERGENCY, 0.0), scores.get(CRISIS_SUPPORT, 0.0))

@@ -248,10 +248,20 @@ def _fraction(text: str) -> float:
     return value / 100 if text.endswith("%") or value > 1 else value
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hrbot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hrbot", description="A harm-reduction chatbot for UK drug and alcohol services."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
@@ -289,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Commands from other modules register here, each in its own module."""
-    for module_name in ("bot.lint_cli", "bot.report_cli"):
+    for module_name in ("bot.lint_cli", "bot.report_cli", "bot.health_cli"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

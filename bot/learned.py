@@ -131,7 +131,10 @@ class TextModel:
 
     def margins(self, text: str) -> np.ndarray:
         """The SVM's margin for every label (same order as `labels`)."""
-        columns, weights = self.features.sparse(text)
+        return self.margins_of(*self.features.sparse(text))
+
+    def margins_of(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Margins from a text's features (`Features.sparse`), shared by models of one space."""
         margins = self._intercept.copy()
         if len(columns):
             margins += weights @ self._weights[columns]
@@ -139,7 +142,10 @@ class TextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Scores in 0..1 that sum to 1 over the labels."""
-        margins = self.margins(text) * self.scale
+        return self.scores_of(*self.features.sparse(text))
+
+    def scores_of(self, columns: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+        margins = self.margins_of(columns, weights) * self.scale
         exp = np.exp(margins - margins.max())
         probabilities = exp / exp.sum()
         return {label: float(p) for label, p in zip(self.labels, probabilities, strict=True)}

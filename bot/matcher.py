@@ -47,6 +47,7 @@ LONG_WORD = 8
 # A word no example uses is evidence of nothing, but many of them say "this is off-topic".
 UNKNOWN_WEIGHT = 0.6
 NEAR_EXACT = 0.92  # token_sort_ratio at which a message counts as one of the examples
+SHOWN_EXAMPLES = 5  # candidates that carry their best example (the rest only a score)
 # Distinct unknown words a message may have corrected: each can cost a search of the vocabulary
 # (0.1 to 0.2 ms), so a message of made-up words cannot take long. No message in the dev,
 # held-out or blind sets or the safety probe has more than 9 unknown words, or more than 2 that
@@ -117,6 +118,10 @@ class Matcher:
         self.intent_ids = sorted(set(owners))
         index = {intent_id: n for n, intent_id in enumerate(self.intent_ids)}
         self._owner = np.array([index[o] for o in owners], dtype=np.int64)
+        self._by_intent = np.argsort(self._owner, kind="stable")
+        grouped = self._owner[self._by_intent]
+        self._starts = np.searchsorted(grouped, np.arange(len(self.intent_ids)))
+        self._ends = np.append(self._starts[1:], len(owners))
         words = [mark_negation(self._base_words(text)) for text in raw]
         self.vocabulary = sorted({w for ws in words for w in ws if not w.startswith("not_")})
         self._vocab_set = frozenset(self.vocabulary)
@@ -243,23 +248,26 @@ class Matcher:
         )[0].astype(np.float64) / 100.0
         keywords, profile = self._keyword_scores(words)
         example_scores = W_FUZZY * fuzzy + W_KEYWORDS * keywords
-        best = np.full(len(self.intent_ids), -1.0)
-        np.maximum.at(best, self._owner, example_scores)
+        # Each intent's best example: the examples sorted by intent once (at build), so one
+        # reduceat per message instead of ufunc.at, which was a third of the time.
+        best = np.maximum.reduceat(example_scores[self._by_intent], self._starts)
         intent_scores = (1 - W_PROFILE) * best + W_PROFILE * profile
         # A message (nearly) identical to an example is that example, whatever the blend says.
-        exact = np.zeros(len(self.intent_ids))
-        np.maximum.at(exact, self._owner, np.where(fuzzy >= NEAR_EXACT, fuzzy, 0.0))
+        near = np.where(fuzzy >= NEAR_EXACT, fuzzy, 0.0)
+        exact = np.maximum.reduceat(near[self._by_intent], self._starts)
         intent_scores = np.maximum(intent_scores, exact)
         order = np.argsort(-intent_scores)[:limit]
         out = []
-        for pos in order:
-            members = np.flatnonzero(self._owner == pos)
-            top_example = members[np.argmax(example_scores[members])]
+        for rank, pos in enumerate(order):
+            example = ""
+            if rank < SHOWN_EXAMPLES:  # the example that fitted best, for --debug and reports
+                members = self._by_intent[self._starts[pos] : self._ends[pos]]
+                example = self._raw_examples[members[np.argmax(example_scores[members])]]
             out.append(
                 Candidate(
                     intent=self.intent_ids[pos],
                     score=round(float(min(max(intent_scores[pos], 0.0), 1.0)), 4),
-                    example=self._raw_examples[top_example],
+                    example=example,
                 )
             )
         return out

@@ -6,9 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_ROOT = "https://api.telegram.org"
+# What a person sees before pressing Start: the description in the empty chat, the short one on
+# the bot's profile and when it is shared. Telegram allows 512 and 120 characters.
+BOT_DESCRIPTION = (
+    "Free, honest info to help you stay safer if you use drugs: overdose, naloxone, needle "
+    "exchange, hep C, safer use and where to find support.\n\n"
+    "I'm a bot, not a person. It's anonymous: you don't need to give your name, and I don't "
+    "keep it. I won't judge you.\n\n"
+    "If someone is in danger right now, call 999.\n\n"
+    "Press Start, then type a question in your own words."
+)
+BOT_SHORT_DESCRIPTION = (
+    "Free, anonymous info to help you stay safer if you use drugs. In an emergency, call 999."
+)
 
 
 class Settings(BaseSettings):
@@ -16,6 +30,8 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_root: str = TELEGRAM_API_ROOT
+    bot_description: str = Field(default=BOT_DESCRIPTION, max_length=512)
+    bot_short_description: str = Field(default=BOT_SHORT_DESCRIPTION, max_length=120)
     webhook_url: str | None = None  # public https URL; set it to use webhook mode
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
@@ -25,6 +41,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     reload_seconds: float = Field(default=2.0, ge=0.2)  # how often file changes are picked up
     database_path: Path = Path("data/hrbot.sqlite3")
+    heartbeat_file: Path | None = None  # touched while the bot runs, for `hrbot health`
     analytics_enabled: bool = True
     store_unmatched: bool = False
     unmatched_retention_days: int = Field(default=30, ge=1)
@@ -34,6 +51,14 @@ class Settings(BaseSettings):
     # Who deploys the bot, for the "who runs this?" answer; empty = the generic wording.
     service_name: str = Field(default="", max_length=80)
     service_contact: str = Field(default="", max_length=200)
+
+    @field_validator("bot_description", "bot_short_description", "heartbeat_file", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        # .env.example lists them empty: that means the default (not, say, no description).
+        if isinstance(value, str) and not value.strip():
+            raise PydanticUseDefault()
+        return value
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

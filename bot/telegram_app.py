@@ -38,17 +38,20 @@ from telegram.ext import (
 from . import telegram_handlers as h
 from . import telegram_logging
 from . import telegram_texts as texts
+from .heartbeat import start_heartbeat
 from .hub import Hub
 from .library import Library
 from .loader import load_library
 from .responder import Responder
 from .settings import Settings
 from .telegram_memory import ChatMemory
+from .telegram_profile import set_profile
 from .telegram_runtime import ChatOrderedProcessor, PatientRateLimiter
 
 log = logging.getLogger(__name__)
 
 WATCH, WATCHER = "watch", "watcher"
+HEARTBEAT = "heartbeat"
 EXTENSION_GROUP = -1
 CORE_GROUP = 0
 EXTENSIONS = ("bot.telegram_privacy", "bot.telegram_services")
@@ -170,6 +173,9 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
     except TelegramError as exc:  # the menu is a nicety: the bot works without it
         log.warning("could not set the command menu (%s)", type(exc).__name__)
+    await set_profile(application.bot, application.bot_data[h.SETTINGS])
+    application.bot_data[HEARTBEAT] = start_heartbeat(
+        application.bot_data[h.SETTINGS].heartbeat_file, lambda: application.running)
     directory = application.bot_data.get(WATCH)
     if directory is not None:
         from .reload import watch_library
@@ -182,6 +188,9 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
 
 
 async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    heartbeat = application.bot_data.pop(HEARTBEAT, None)
+    if heartbeat is not None:
+        await heartbeat.stop()
     watcher = application.bot_data.pop(WATCHER, None)
     if watcher is not None:
         stop, task = watcher

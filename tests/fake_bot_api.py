@@ -42,6 +42,8 @@ STRING_FIELDS = frozenset({
 })
 OUTPUT_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
 MAX_TEXT = 4096
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
 MAX_CALLBACK_DATA = 64
 
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
@@ -182,6 +184,8 @@ class FakeBotApi:
         self.delay = 0.0  # seconds added to every call
         self.blocked: set[int] = set()  # chats whose user has blocked the bot
         self.commands: list[dict[str, Any]] = []
+        self.description = ""  # what an empty chat with the bot shows
+        self.short_description = ""  # what the bot's profile shows
         self.webhook: dict[str, Any] | None = None
         self.webhook_statuses: list[int] = []  # HTTP status of each webhook delivery
         self._faults: list[Fault] = []
@@ -580,6 +584,28 @@ class FakeBotApi:
     async def get_my_commands(self, params: dict[str, Any]) -> Any:
         return self.commands
 
+    @staticmethod
+    def _profile_text(params: dict[str, Any], name: str, limit: int) -> str:
+        text = params.get(name) or ""  # empty or left out: back to no text
+        if not isinstance(text, str) or _utf16(text) > limit:
+            raise ApiError(400, f"Bad Request: {name.replace('_', ' ')} is too long")
+        return text
+
+    async def set_my_description(self, params: dict[str, Any]) -> Any:
+        self.description = self._profile_text(params, "description", MAX_DESCRIPTION)
+        return True
+
+    async def get_my_description(self, params: dict[str, Any]) -> Any:
+        return {"description": self.description}
+
+    async def set_my_short_description(self, params: dict[str, Any]) -> Any:
+        self.short_description = self._profile_text(params, "short_description",
+                                                    MAX_SHORT_DESCRIPTION)
+        return True
+
+    async def get_my_short_description(self, params: dict[str, Any]) -> Any:
+        return {"short_description": self.short_description}
+
     async def set_webhook(self, params: dict[str, Any]) -> Any:
         url = params.get("url") or ""
         if not url:
@@ -650,6 +676,10 @@ METHODS: dict[str, Callable[[FakeBotApi, dict[str, Any]], Any]] = {
     "answercallbackquery": FakeBotApi.answer_callback_query,
     "setmycommands": FakeBotApi.set_my_commands,
     "getmycommands": FakeBotApi.get_my_commands,
+    "setmydescription": FakeBotApi.set_my_description,
+    "getmydescription": FakeBotApi.get_my_description,
+    "setmyshortdescription": FakeBotApi.set_my_short_description,
+    "getmyshortdescription": FakeBotApi.get_my_short_description,
     "setwebhook": FakeBotApi.set_webhook,
     "deletewebhook": FakeBotApi.delete_webhook,
     "getwebhookinfo": FakeBotApi.get_webhook_info,

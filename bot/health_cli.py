@@ -1,0 +1,53 @@
+"""`hrbot health`: is the running bot alive? For a container's HEALTHCHECK or a monitor.
+Prints; picks the exit code (0 alive, 1 not, 2 no heartbeat file set)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli_args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .heartbeat import HEARTBEAT_SECONDS, MAX_AGE_SECONDS, seconds_since_beat
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    help_ = "say whether the running bot is alive: its HEARTBEAT_FILE was touched lately"
+    p = sub.add_parser("health", help=help_, description=help_)
+    p.add_argument("--file", type=Path, help="the heartbeat file (default: HEARTBEAT_FILE)")
+    p.add_argument(
+        "--max-age",
+        type=float,
+        default=MAX_AGE_SECONDS,
+        metavar="SECONDS",
+        help=f"how old it may be (default {MAX_AGE_SECONDS:.0f}; the bot touches it "
+        f"every {HEARTBEAT_SECONDS:.0f})",
+    )
+    p.set_defaults(func=cmd_health)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    path: Path | None = args.file
+    if path is None:
+        from .settings import Settings
+
+        path = Settings().heartbeat_file
+    if path is None:
+        print(
+            "hrbot health: no heartbeat file. Set HEARTBEAT_FILE for the bot and this check, "
+            "or give --file.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    age = seconds_since_beat(path)
+    if age is None:
+        print(f"not running: no heartbeat file at {path}")
+        return EXIT_PROBLEMS
+    if age > args.max_age:
+        print(
+            f"stuck or stopped: the last heartbeat was {age:.0f} s ago "
+            f"(more than {args.max_age:.0f} s)"
+        )
+        return EXIT_PROBLEMS
+    print(f"alive: the last heartbeat was {age:.0f} s ago")
+    return EXIT_OK
