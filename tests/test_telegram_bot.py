@@ -73,7 +73,7 @@ async def test_question_follow_up_button_and_context(telegram_bot: RunningBot) -
 
 async def test_clarification_offers_choices_that_answer(telegram_bot: RunningBot) -> None:
     fake, responder = telegram_bot.fake, telegram_bot.hub.responder
-    text = next(t for t in ("drugs", "where", "kit", "safe", "naloxone", "hep c", "needles")
+    text = next(t for t in ("drugs", "where", "kit", "safe", "naloxone", "injecting", "needles")
                 if responder.reply(t).action is Action.CLARIFY)
     choices = responder.reply(text).buttons
     [question] = await fake.send_text(PRIVATE, text)
@@ -210,7 +210,7 @@ async def test_analytics_hears_every_kind_of_event(telegram_bot: RunningBot) -> 
     fake, hub = telegram_bot.fake, telegram_bot.hub
     recorder = Recorder()
     hub.analytics = recorder
-    clarify = next(t for t in ("drugs", "where", "naloxone", "hep c")
+    clarify = next(t for t in ("drugs", "where", "naloxone", "injecting")
                    if hub.responder.reply(t).action is Action.CLARIFY)
     unmatched, crisis = "is the weather nice in spain", "i want to kill myself"
     assert hub.responder.reply(unmatched).action is Action.FALLBACK
