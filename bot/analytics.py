@@ -283,7 +283,9 @@ class SqliteAnalytics:
         if len(self._pending.unmatched) >= self.max_pending_unmatched:
             self.dropped += 1
             return
-        text = scrub(item.text)[:UNMATCHED_MAX_CHARS]  # scrub first: a cut could split a number
+        text = scrub(item.text, limit=UNMATCHED_MAX_CHARS).strip()
+        if not any(c.isalnum() for c in text):
+            return  # nothing left worth reading (only spaces, punctuation or emoji)
         nearest = clean_intent(item.nearest) if item.nearest else None
         self._pending.unmatched.append((day, text, nearest))
 
@@ -339,11 +341,13 @@ class SqliteAnalytics:
 
     def _failed(self, what: str, exc: BaseException) -> None:
         # SQLite's messages ("database is locked", "database or disk is full") carry no user
-        # data: every value goes in as a parameter, never into the SQL text.
+        # data: every value goes in as a parameter, never into the SQL text. An OSError's
+        # message would quote the path (DATABASE_PATH, which could be anything): not that.
         self.failed_writes += 1
         if not self._failing:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             log.warning("analytics: %s failed (%s: %s); counts kept in memory, will try again",
-                        what, type(exc).__name__, exc)
+                        what, type(exc).__name__, reason[:200])
             self._failing = True
         if not isinstance(exc, sqlite3.OperationalError) and self._conn is not None:
             self._conn.close()  # reopen next time, in case the file was replaced or repaired

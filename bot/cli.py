@@ -310,10 +310,19 @@ def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
+    from .settings import explain
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except ValidationError as exc:  # a setting in .env or the environment
+        for line in explain(exc):
+            print(line, file=sys.stderr)
+        print("Fix it in .env or the environment (see .env.example).", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `hrbot check | head`: the reader left, nothing is wrong

@@ -20,7 +20,9 @@ import asyncio
 import logging
 import os
 import secrets
+import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,13 @@ from .responder import Responder
 from .settings import Settings
 from .telegram_memory import ChatMemory
 from .telegram_profile import set_profile
-from .telegram_runtime import ChatOrderedProcessor, PatientRateLimiter
+from .telegram_runtime import (
+    BACKOFF_SECONDS,
+    SEND_READ_TIMEOUT,
+    PriorityRateLimiter,
+    PriorityUpdateProcessor,
+)
+from .telegram_webhook import WebhookOptions, serve_webhook
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +63,13 @@ HEARTBEAT = "heartbeat"
 EXTENSION_GROUP = -1
 CORE_GROUP = 0
 EXTENSIONS = ("bot.telegram_privacy", "bot.telegram_services")
-# Chats handled at once; one chat's updates stay in order (ChatOrderedProcessor). It matters when
-# Telegram is slow to answer or a 429 holds a request: with 50 ms per API call, 1 gave 18
-# messages/s and 8 gave 139 (bench/bench_e2e.py --api-delay 50). 16 cost more CPU a message.
+# Chats handled at once (as many again for emergencies); one chat's updates stay in order
+# (PriorityUpdateProcessor). It matters when Telegram is slow to answer or a 429 holds a
+# request: with 50 ms per API call, 1 gave 18 messages/s and 8 gave 139 (bench/bench_e2e.py
+# --api-delay 50). 16 cost more CPU a message.
 CONCURRENT_UPDATES = 8
 CONNECTION_POOL = 16
+SWITCH_INTERVAL = 0.001  # seconds; see build_application
 CORE_COMMANDS = (
     ("start", "Start here"),
     ("topics", "Pick a topic"),
@@ -80,33 +90,46 @@ def build_application(
     watch: Path | None = None,
     concurrency: int = CONCURRENT_UPDATES,
     overall_max_rate: float = 30,
+    backoff: float = BACKOFF_SECONDS,
+    read_timeout: float = SEND_READ_TIMEOUT,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The whole bot, ready for run_polling or run_webhook (or initialize/start in tests).
+    """The whole bot, ready for run_polling or serve_webhook (or initialize/start in tests).
 
     watch: an intents folder to reload into the hub when its files change (or on SIGHUP).
     overall_max_rate is Telegram's limit of about 30 messages a second per bot; the benchmark
-    lifts it (0) to measure the bot itself."""
+    lifts it (0) to measure the bot itself. backoff (the first wait before retrying a failed
+    request) and read_timeout (how long to wait for Telegram's answer to a request) are
+    shortened by tests."""
     if not settings.token:
         raise ValueError("no Telegram bot token in the settings")
     # Opt in to PTB's coming time periods (timedelta): without it, every 429 makes PTB warn.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    # Matching and reading run in worker threads. While one of them computes, the event loop
+    # gets the GIL back after each socket call only when the worker yields it, by default every
+    # 5 ms: under a flood every submit to a worker cost 1.7 ms of waiting (profiled). 1 ms
+    # keeps the event loop, which fetches updates and sends the replies, responsive.
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     telegram_logging.protect_logs()
     root = settings.telegram_api_root.rstrip("/")
+    processor = PriorityUpdateProcessor(concurrency, is_urgent_reading=h.is_urgent_reading)
     application = (
         Application.builder()
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .rate_limiter(PatientRateLimiter(overall_max_rate=overall_max_rate))
-        .concurrent_updates(ChatOrderedProcessor(concurrency))
+        .rate_limiter(PriorityRateLimiter(overall_max_rate, backoff=backoff))
+        .concurrent_updates(processor)
         .connection_pool_size(CONNECTION_POOL)
+        .read_timeout(read_timeout)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    processor.triager = partial(h.triage, hub, application.bot)
     application.bot_data[h.HUB] = hub
+    application.bot_data[h.WORKERS] = processor.workers
     application.bot_data[h.MEMORY] = ChatMemory(settings.context_minutes)
     application.bot_data[h.SETTINGS] = settings
     application.bot_data[WATCH] = watch
@@ -204,18 +227,18 @@ async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any])
         await asyncio.to_thread(close)  # writes the last counts
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Arguments for run_webhook / Updater.start_webhook. Without WEBHOOK_SECRET a random secret
-    is made at each start: Telegram sends it back with every update, anyone else gets 403."""
+def webhook_options(settings: Settings) -> WebhookOptions:
+    """Where and how to take updates in webhook mode. Without WEBHOOK_SECRET a random secret is
+    made at each start: Telegram sends it back with every update, anyone else gets 403."""
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": settings.webhook_path.strip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": secret or secrets.token_urlsafe(32),
-        "allowed_updates": Update.ALL_TYPES,
-    }
+    return WebhookOptions(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=settings.webhook_path.strip("/"),
+        webhook_url=settings.webhook_url or "",
+        secret_token=secret or secrets.token_urlsafe(32),
+        allowed_updates=list(Update.ALL_TYPES),
+    )
 
 
 def run_bot(settings: Settings, directory: Path, library: Library | None = None) -> int:
@@ -239,7 +262,7 @@ def run_bot(settings: Settings, directory: Path, library: Library | None = None)
     try:
         if settings.webhook_url:
             log.info("starting in webhook mode")
-            application.run_webhook(**webhook_options(settings))
+            asyncio.run(serve_webhook(application, webhook_options(settings)))
         else:
             log.info("starting with long polling")
             application.run_polling(allowed_updates=Update.ALL_TYPES)

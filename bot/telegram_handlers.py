@@ -2,16 +2,24 @@
 
 Every handler reads `hub.responder` when the update arrives (a reload may have swapped it), and
 logs only event names and intent ids: never message text, names or Telegram ids.
+
+Matching runs in a worker thread (bot.telegram_runtime.Workers), never on the event loop, so a
+message that is slow to read holds up nobody else. Each text message was already read for an
+emergency when it arrived (`triage`, run by telegram_runtime.PriorityUpdateProcessor): that
+reading decides its place in the queue, and the handler answers from it instead of reading the
+message again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import traceback
 from collections.abc import Callable, Coroutine
-from dataclasses import replace
-from typing import Any, cast
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from telegram import Bot, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
@@ -22,10 +30,13 @@ from . import telegram_keyboards as keyboards
 from . import telegram_texts as texts
 from .decide import Action
 from .hub import Hub
-from .library import Library
+from .library import SAFETY_INTENTS, Library
+from .matcher import Reading
 from .personalise import ServiceInfo, personalise
-from .responder import Reply
+from .responder import Reply, Responder
+from .safety import SafetyVerdict
 from .telegram_memory import ChatMemory
+from .telegram_runtime import PATIENT, SendOutcomeUnknown, Workers, arrival, urgent
 from .telegram_send import say
 
 log = logging.getLogger(__name__)
@@ -39,6 +50,7 @@ MEMORY = "memory"
 MENU = "menu"  # (command, description) pairs for set_my_commands
 EXTRA_COMMANDS = "extra_commands"  # names of commands that extension modules answer
 SETTINGS = "settings"
+WORKERS = "workers"  # bot.telegram_runtime.Workers: threads for matching
 # The Reply just sent for a text message, on the update's context (a custom attribute, as PTB
 # documents), so extensions in later handler groups need not match the message again.
 LAST_REPLY = "hrbot_reply"
@@ -46,6 +58,7 @@ STOP_ON_CONFLICT = "stop_on_conflict"
 CONFLICTED = "conflicted"
 
 MAX_INPUT = 4096  # Telegram's own limit; anything longer is not from Telegram
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------- helpers
@@ -55,6 +68,14 @@ def _hub(context: Context) -> Hub:
 
 def _memory(context: Context) -> ChatMemory:
     return cast(ChatMemory, context.bot_data[MEMORY])
+
+
+async def off_loop(context: Context, work: Callable[..., T], *args: Any) -> T:
+    """Run work that can take long (matching) in a worker thread."""
+    workers = context.bot_data.get(WORKERS)
+    if isinstance(workers, Workers):
+        return await workers.run(work, *args)
+    return await asyncio.to_thread(work, *args)
 
 
 def _service(context: Context) -> ServiceInfo:
@@ -138,24 +159,95 @@ async def send_reply(
     await say(bot, chat_id, _with_hint(reply.text, group, bot), markup, quote)
 
 
+# ---------------------------------------------------------------------- triage
+@dataclass(frozen=True)
+class Triaged:
+    """A message read for an emergency as it arrived (in a worker thread)."""
+
+    responder: Responder
+    text: str
+    reading: Reading
+    verdict: SafetyVerdict
+
+    @property
+    def urgent(self) -> bool:
+        return self.verdict.fired or self.verdict.check is not None
+
+
+def read_message(responder: Responder, text: str) -> Triaged:
+    reading = responder.read(text)
+    return Triaged(responder, text, reading, responder.safety(reading))
+
+
+def is_urgent_reading(found: object) -> bool:
+    return isinstance(found, Triaged) and found.urgent
+
+
+def triage(hub: Hub, bot: Bot, update: object) -> bool | Callable[[], Triaged] | None:
+    """For PriorityUpdateProcessor, as each update arrives: True for a press of an emergency
+    button, the work of reading a message that will be answered, or None."""
+    if not isinstance(update, Update):
+        return None
+    query = update.callback_query
+    if query is not None:
+        press = keyboards.parse(query.data)
+        return bool(press and press.kind == keyboards.ANSWER and press.value in SAFETY_INTENTS)
+    text = text_to_answer(update, bot)
+    return partial(read_message, hub.responder, text) if text else None
+
+
+def text_to_answer(update: Update, bot: Bot) -> str | None:
+    """What the bot will answer in this update: the text (without the bot's @name in a group,
+    and only if it is for the bot there) or a photo's caption in a private chat."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return None
+    if message.text is not None:
+        if message.text.startswith("/"):
+            return None  # a command: its own handler answers it
+        if not _is_group(chat):
+            return message.text[:MAX_INPUT]
+        if not _addressed_to_bot(message, bot):
+            return None  # group chatter that is not for the bot
+        return _without_mention(message.text, bot.username)[:MAX_INPUT]
+    if message.caption and not _is_group(chat):
+        return message.caption[:MAX_INPUT]
+    return None
+
+
+def _reply(responder: Responder, text: str, last: str | None, found: Triaged | None) -> Reply:
+    """The reply, from the reading made on arrival when it is of this text by this responder
+    (a reload may have swapped it since)."""
+    if found is None or found.responder is not responder or found.text != text or (
+            found.reading.empty):
+        return responder.reply(text, last)
+    return responder.reply_for(*responder.understand_reading(found.reading, last))
+
+
+async def _arrival_reading() -> Triaged | None:
+    came = arrival()
+    if came is None:
+        return None
+    try:
+        found = await came.reading()
+    except Exception as exc:  # the handler reads it again and meets the error itself
+        log.debug("arrival reading failed (%s)", type(exc).__name__)
+        return None
+    return found if isinstance(found, Triaged) else None
+
+
 # ---------------------------------------------------------------------- text
 async def on_text(update: Update, context: Context) -> None:
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None or message.text is None:
-        return
-    text = message.text
-    if _is_group(chat):
-        if not _addressed_to_bot(message, context.bot):
-            return  # group chatter that is not for the bot
-        text = _without_mention(text, context.bot.username)
-    await answer_text(update, context, text)
+    text = text_to_answer(update, context.bot)
+    if text is not None:
+        await answer_text(update, context, text)
 
 
 async def on_caption(update: Update, context: Context) -> None:
     """A photo or file with a caption: the caption is what the person typed, so answer it."""
-    message = update.effective_message
-    if message is not None and message.caption:
-        await answer_text(update, context, message.caption)
+    text = text_to_answer(update, context.bot)
+    if text is not None:
+        await answer_text(update, context, text)
 
 
 async def answer_text(update: Update, context: Context, text: str) -> None:
@@ -166,7 +258,8 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     responder = hub.responder  # read once: a reload may swap it, this update keeps this one
     last = memory.get(chat.id)
     text = text[:MAX_INPUT]
-    reply = _truthful(responder.reply(text, last), context)
+    found = await _arrival_reading()
+    reply = _truthful(await off_loop(context, _reply, responder, text, last, found), context)
     vars(context)[LAST_REPLY] = reply
     edited = update.edited_message is not None
     if edited and not reply.is_safety and reply.intent is not None and reply.intent == last:
@@ -176,7 +269,8 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
         reply = replace(reply, text=f"{texts.ENGLISH_ONLY}\n\n{reply.text}")
     group = _is_group(chat)
     quote = message.message_id if group or edited else None
-    await send_reply(context.bot, chat.id, reply, responder.library, group, quote)
+    with urgent(reply.is_safety or reply.safety_check is not None):
+        await send_reply(context.bot, chat.id, reply, responder.library, group, quote)
     if reply.intent:
         memory.remember(chat.id, reply.intent)
     log.debug("reply: %s %s", reply.action.value, reply.intent or "-")
@@ -312,7 +406,7 @@ async def on_added_to_group(update: Update, context: Context) -> None:
 
 async def on_error(update: object, context: Context) -> None:
     """Log the kind of error and where, never its message (it can quote the update); tell the
-    person calmly that something went wrong."""
+    person once, briefly, to send their message again."""
     error = context.error
     if isinstance(error, Conflict):
         log.error("another copy of this bot is getting updates with the same token "
@@ -324,12 +418,21 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         log.info("message skipped: the user blocked the bot")
         return
+    if isinstance(error, SendOutcomeUnknown):
+        # The reply went out and Telegram did not confirm it: it has most likely arrived, and
+        # an apology after it would only confuse.
+        log.warning("a reply was sent but not confirmed; not sent again")
+        return
     log.error("error while handling an update: %s at %s", type(error).__name__, _where(error))
     chat = update.effective_chat if isinstance(update, Update) else None
-    if chat is None:
+    came = arrival()
+    if chat is None or (came is not None and came.apologised):
         return
+    if came is not None:
+        came.apologised = True  # once per update, whichever handlers failed
     try:
-        await say(context.bot, chat.id, texts.SOMETHING_WENT_WRONG)
+        # Telegram may be why it failed: wait longer than usual for this one short message.
+        await say(context.bot, chat.id, texts.SOMETHING_WENT_WRONG, patience=PATIENT)
     except TelegramError as exc:
         log.warning("could not send the error reply (%s)", type(exc).__name__)
 

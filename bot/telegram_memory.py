@@ -1,23 +1,35 @@
 """What the bot remembers of a chat: only the last intent id it answered, for a short time.
 
 That is enough to read "where can I get it?" after the naloxone answer. It is never the message
-text, it lives only in memory (gone on restart), and it expires after `minutes`.
+text, it lives only in memory (gone on restart), and it is bounded twice over: an entry expires
+after `minutes`, and at most `max_chats` chats are held (the one written to longest ago goes
+first), so a flood of new users cannot grow it without limit.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
-SWEEP_EVERY = 256  # writes between sweeps of expired entries, so the dict cannot grow for ever
+# Chats remembered at once. An entry is about 150 bytes, so this caps the memory at about
+# 1.5 MB; a chat pushed out only loses the follow-up reading of its next message.
+MAX_CHATS = 10_000
 
 
 class ChatMemory:
-    def __init__(self, minutes: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        minutes: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_chats: int = MAX_CHATS,
+    ) -> None:
         self.seconds = minutes * 60
+        self.max_chats = max(1, max_chats)
         self._clock = clock
-        self._last: dict[int, tuple[str, float]] = {}
-        self._writes = 0
+        # Oldest write first. Every entry lives `seconds` from its write, so this is also the
+        # order in which they expire, and both limits only ever drop from the front.
+        self._last: OrderedDict[int, tuple[str, float]] = OrderedDict()
 
     def get(self, chat_id: int) -> str | None:
         entry = self._last.get(chat_id)
@@ -30,10 +42,16 @@ class ChatMemory:
         return intent
 
     def remember(self, chat_id: int, intent: str) -> None:
-        self._last[chat_id] = (intent, self._clock() + self.seconds)
-        self._writes += 1
-        if self._writes % SWEEP_EVERY == 0:
-            self._sweep()
+        now = self._clock()
+        self._last.pop(chat_id, None)
+        self._last[chat_id] = (intent, now + self.seconds)
+        while len(self._last) > self.max_chats:
+            self._last.popitem(last=False)
+        while self._last:
+            _, (_, expires) = next(iter(self._last.items()))
+            if now < expires:
+                break
+            self._last.popitem(last=False)
 
     def forget(self, chat_id: int) -> bool:
         """Clear this chat (for /forget). True if there was something to clear."""
@@ -41,8 +59,3 @@ class ChatMemory:
 
     def __len__(self) -> int:
         return len(self._last)
-
-    def _sweep(self) -> None:
-        now = self._clock()
-        for chat_id in [c for c, (_, expires) in self._last.items() if now >= expires]:
-            del self._last[chat_id]

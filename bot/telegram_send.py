@@ -7,6 +7,7 @@ call the bot makes is retried the same way.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import (
     Bot,
@@ -18,8 +19,10 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden
+from telegram.ext import ExtBot
 
 from .telegram_recent import remember_sent
+from .telegram_runtime import Patience
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +79,26 @@ async def say(
     text: str,
     markup: Markup | None = None,
     quote: int | None = None,
+    patience: Patience | None = None,
 ) -> Message | None:
     """Send text (split if long; the keyboard goes under the last part). Returns the last message
     sent, or None if the chat cannot be reached (blocked, deleted): that is logged and skipped.
-    Every message sent is noted (id only) so that /forget can delete it."""
+    Every message sent is noted (id only) so that /forget can delete it. `patience` says how
+    hard the rate limiter tries (telegram_runtime)."""
     parts = split_message(text)
     sent: Message | None = None
     for number, part in enumerate(parts, 1):
         reply = ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+        extra: dict[str, Any] = {}
+        if patience is not None and isinstance(bot, ExtBot):
+            extra["rate_limit_args"] = patience
         try:
             sent = await bot.send_message(
                 chat_id,
                 part,
                 reply_markup=markup if number == len(parts) else None,
                 reply_parameters=reply if number == 1 else None,
+                **extra,
             )
         except Forbidden:
             log.info("message skipped: the user blocked the bot or left the chat")

@@ -34,7 +34,7 @@ from .hub import Hub
 from .responder import Reply
 from .services import load_configured, local_services_text, location_answer, place_answer
 from .services_model import Directory
-from .telegram_handlers import LAST_REPLY
+from .telegram_handlers import LAST_REPLY, off_loop
 from .telegram_memory import ChatMemory
 from .telegram_send import say
 
@@ -126,9 +126,9 @@ async def on_text_after(update: Update, context: Context) -> None:
     if BEFORE not in vars(context):
         return
     responder = _hub(context).responder
-    reply = vars(context).get(LAST_REPLY)  # what the core sent; read again only if it is not there
-    if not isinstance(reply, Reply):
-        reply = responder.reply(message.text, vars(context)[BEFORE])
+    sent = vars(context).get(LAST_REPLY)  # what the core sent; read again only if it is not there
+    reply = sent if isinstance(sent, Reply) else await off_loop(  # never on the event loop
+        context, responder.reply, message.text, vars(context)[BEFORE])
     text = local_services_text(reply, directory, library=responder.library, text=message.text)
     if text:
         log.debug("local services: under %s", reply.intent)

@@ -124,7 +124,7 @@ OTHER = (
     f"{EMERGENCY}"
 )
 SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on my side. Please try again in a moment.\n\n"
+    "Sorry, I couldn't answer that. Please send it again.\n\n"
     f"{EMERGENCY}"
 )
 

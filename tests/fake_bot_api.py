@@ -4,7 +4,7 @@ python-telegram-bot runs against it unchanged (`base_url(f"{fake.root}/bot")`). 
 what the bot uses (see METHODS), records every call in `fake.calls`, lets a test play the user
 (`send_text`, `send_command`, `press`, `send_content`, `edit_text`) and wait for the bot's
 replies, delivers updates to a webhook when one is set, and injects errors (`inject`, `block`,
-`delay`). Nothing here knows about hrbot: any PTB bot can be driven with it.
+`delay`, `slow`). Nothing here knows about hrbot: any PTB bot can be driven with it.
 
     fake = FakeBotApi()
     await fake.start()
@@ -145,9 +145,10 @@ class Sent:
 @dataclass
 class Fault:
     method: str
-    error: ApiError
+    error: ApiError | None  # None: a delay only (`slow`)
     times: int
     chat_id: int | None = None
+    seconds: float = 0.0
 
 
 @dataclass
@@ -252,6 +253,11 @@ class FakeBotApi:
             return self._respond(method, params, ApiError(401, "Unauthorized"))
         if self.delay:
             await asyncio.sleep(self.delay)
+        slow = self._take_slow(method, params)
+        if slow:
+            # As Telegram when it is slow: the call is carried out even if the bot has stopped
+            # waiting for the answer (aiohttp does not cancel a handler when the client goes).
+            await asyncio.sleep(slow)
         handler = METHODS.get(method.lower())
         if handler is None:
             return self._respond(method, params, ApiError(404, "Not Found"))
@@ -307,6 +313,13 @@ class FakeBotApi:
         """Every message the bot has sent to (or edited in) this chat, in order."""
         return list(self._outputs.get(chat_id, []))
 
+    def forget_history(self) -> None:
+        """Drop the record of past calls and messages (a long benchmark would fill memory with
+        it); the chats stay known."""
+        self.calls.clear()
+        self._outputs.clear()
+        self._messages.clear()
+
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -332,13 +345,30 @@ class FakeBotApi:
                              retry_after if status == 429 else None)
         self._faults.append(Fault(method, api_error, times, chat_id))
 
+    def slow(self, method: str, seconds: float, times: int = 1,
+             chat_id: int | None = None) -> None:
+        """Make the next `times` calls of `method` take `seconds` before they are carried out
+        and answered."""
+        self._faults.append(Fault(method, None, times, chat_id, seconds))
+
+    def _take_slow(self, method: str, params: dict[str, Any]) -> float:
+        for fault in self._faults:
+            if fault.error is None and fault.method == method and fault.chat_id in (
+                    None, params.get("chat_id")):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._faults.remove(fault)
+                return fault.seconds
+        return 0.0
+
     def block(self, chat_id: int) -> None:
         """The user of this private chat blocks the bot: every send to it gets 403."""
         self.blocked.add(chat_id)
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> None:
         for fault in self._faults:
-            if fault.method == method and fault.chat_id in (None, params.get("chat_id")):
+            if fault.error is not None and fault.method == method and fault.chat_id in (
+                    None, params.get("chat_id")):
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)

@@ -161,6 +161,14 @@ def test_unmatched_is_scrubbed_and_kept_with_its_nearest_intent(
     assert b"900123" not in all_bytes(db.parent)
 
 
+def test_no_empty_rows_in_the_unmatched_table(analytics: SqliteAnalytics, db: Path) -> None:
+    for text in ["", "   ", "\u200b\u2060", "😀😀😀", "???", "\n\t", "07700 " * 1000]:
+        analytics.record_unmatched(text, None)
+    analytics.record_unmatched("  07700 900123  ", None)  # only a number, but a question's shape
+    assert analytics.flush()
+    assert rows(db, "SELECT text FROM unmatched") == [("[phone]",)]
+
+
 def test_unmatched_is_not_kept_unless_asked_for(db: Path, clock: Clock) -> None:
     analytics = SqliteAnalytics(db, clock=clock).start()
     analytics.record_unmatched("where can I buy a unicorn", "drug_supply_request")

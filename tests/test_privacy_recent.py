@@ -36,6 +36,17 @@ def test_only_the_most_recent_are_kept_per_chat() -> None:
     assert recent.take(10) == [5, 6, 7]
 
 
+def test_at_most_max_chats_are_held_and_the_one_sent_to_longest_ago_goes_first() -> None:
+    recent = RecentMessages(clock=Clock(), max_chats=2)
+    recent.remember(10, 1)
+    recent.remember(20, 2)
+    recent.remember(10, 3)  # chat 10 again: chat 20 is now the one sent to longest ago
+    recent.remember(30, 4)
+    assert len(recent) == 2
+    assert recent.ids(20) == []
+    assert (recent.ids(10), recent.ids(30)) == ([1, 3], [4])
+
+
 def test_ids_too_old_to_delete_are_not_returned_or_kept() -> None:
     clock = Clock()
     recent = RecentMessages(clock=clock)

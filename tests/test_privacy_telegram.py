@@ -229,6 +229,24 @@ async def test_with_store_unmatched_only_scrubbed_fallbacks_are_kept(
     assert not any(MARKER.lower() in row[0].lower() for row in counts)
 
 
+async def test_disguised_details_are_scrubbed_and_empty_messages_not_kept(
+    unmatched_bot: Bot,
+) -> None:
+    disguised = (f"{MARKER} ring 077OO 9OO123 or john dot smith at gmail dot com, LS1-4AP, "
+                 "born 12 march 1985 fizzwang quuxle")
+    for text in ("🙃🙃🙃", "...", "\u200b", disguised):
+        await unmatched_bot.send(USER, text)
+    files = await stopped(unmatched_bot)
+    for needle in ("9OO123", "077OO", "smith", "LS1-4AP", "1985"):
+        assert_nowhere(needle, files)
+    conn = sqlite3.connect(unmatched_bot.db)
+    try:
+        kept = [text for (text,) in conn.execute("SELECT text FROM unmatched ORDER BY id")]
+    finally:
+        conn.close()
+    assert kept == [f"{MARKER} ring [phone] or [email], [postcode], born [date] fizzwang quuxle"]
+
+
 async def test_analytics_never_hold_up_a_reply_when_the_database_is_locked(
     private_bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:

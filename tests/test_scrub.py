@@ -54,13 +54,57 @@ from bot.scrub import scrub
         ("my nhs number is 485 777 3456", "my nhs number is [number]"),
         ("card 4111 1111 1111 1111", "card [number]"),
         ("sort code 12-34-56", "sort code [number]"),
-        ("dob 01/02/1990", "dob [number]"),
-        ("born 1990-02-01", "born [number]"),
+        ("dob 01/02/1990", "dob [date]"),
+        ("born 1990-02-01", "born [date]"),
         ("7700 900123", "[number]"),
         # look-alike characters and hidden characters do not get through
         ("０７７００ ９００１２３", "[phone]"),
         ("07700\u200b900123", "[phone]"),
         ("john\u00ad@example.com", "[email]"),
+        ("07700\U000e0031900123", "[phone]"),  # a tag character
+        ("0770\ufe0f0 900123", "[phone]"),  # a variation selector
+        # issue 13: each disguise that got through before
+        ("077OO 9OO123", "[phone]"),
+        ("call 077oo 9oo123", "call [phone]"),
+        ("077ОО 9ОО123", "[phone]"),  # Cyrillic О
+        ("07700_900_123", "[phone]"),
+        ("07700,900,123", "[phone]"),
+        ("07700  900  123", "[phone]"),
+        ("07700 / 900 / 123", "[phone]"),
+        ("07700.900.123", "[phone]"),
+        ("oh seven seven oh oh nine oh oh one two three", "[phone]"),
+        ("its oh seven seven double oh nine double oh one two three x", "its [phone] x"),
+        ("zero seven seven zero zero 900123", "[phone]"),
+        ("ring me on 07700 nine oh oh one two three", "ring me on [phone]"),
+        ("one two three four five six", "[number]"),
+        ("943  476  5919", "[number]"),
+        ("943 / 476 / 5919", "[number]"),
+        ("943_476_5919", "[number]"),
+        ("john dot smith at gmail dot com", "[email]"),
+        ("email john.smith at gmail dot com pls", "email [email] pls"),
+        ("john(at)gmail(dot)com", "[email]"),
+        ("john [at] gmail [dot] co [dot] uk", "[email]"),
+        ("jo at hotmail.co.uk", "[email]"),
+        ("jo at hotmail", "[email]"),
+        ("john@gmail", "[email]"),
+        ("john@gmail dot com", "[email]"),
+        ("LS1-4AP", "[postcode]"),
+        ("LS1.4AP", "[postcode]"),
+        ("l s 1 4 a p", "[postcode]"),
+        ("L S 1 4 A P", "[postcode]"),
+        ("ls1  4ap", "[postcode]"),
+        ("LS1/4AP", "[postcode]"),
+        ("ls14ap", "[postcode]"),
+        ("i live at ls1 - 4ap now", "i live at [postcode] now"),
+        ("12 march 1985", "[date]"),
+        ("born 12th march 1985", "born [date]"),
+        ("born on the 12th of march, 85", "born on the [date]"),
+        ("march 12th 1985", "[date]"),
+        ("dob 3 sept 1990", "dob [date]"),
+        ("the twelfth of march nineteen eighty five", "the [date]"),
+        ("born 1 jan two thousand and three", "born [date]"),
+        ("12.3.85", "[date]"),
+        ("dob 12-03-1985", "dob [date]"),
     ],
 )
 def test_identifiers_are_replaced(text: str, expected: str) -> None:
@@ -84,6 +128,25 @@ def test_identifiers_are_replaced(text: str, expected: str) -> None:
         "hello.world",
         "i'm 25 and my mate is 30",
         "£10,000",
+        # issue 13: near-misses that must stay as written
+        "i took 2 pills at 3",
+        "i took 2 pills at 3. then i slept",
+        "i was at home dot dot dot",
+        "we met at live music",
+        "at 3 4 pm",
+        "i am 2 3 days in",
+        "since 12 march",  # a day and month alone pick out nobody
+        "in march 1985",
+        "on 12/3 i took 2",
+        "is 0.5 a lot",
+        "2 or 3 times a day",
+        "need 1, 2, 3 or 4",
+        "one or two",
+        "one two three",
+        "o o o",
+        "too good",
+        "took 10 x 10mg at 10.30",
+        "call 999 or 111",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:
@@ -99,7 +162,22 @@ def test_several_kinds_in_one_message() -> None:
     assert scrub(text) == expected
 
 
-PLACEHOLDER = re.compile(r"\[(phone|email|handle|postcode|url|number)\]")
+def test_a_long_text_is_cut_between_words_and_never_after_part_of_a_number() -> None:
+    text = "x " * 245 + "call 07700 900123 now"  # the cut falls inside the number
+    out = scrub(text, limit=500)
+    assert len(out) <= 500
+    assert out.endswith("x call")
+    assert not any(ch.isdigit() for ch in out)
+
+
+@pytest.mark.parametrize("unit", ["07700 ", "dot ", "john dot ", "l s 1 ", "(at)", "@a "])
+def test_a_long_message_is_read_only_as_far_as_needed(unit: str) -> None:
+    out = scrub(unit * 1000, limit=500)
+    assert len(out) <= 500
+    assert not re.search(r"\d(?:[\s./-]{0,3}\d){5}", out)
+
+
+PLACEHOLDER = re.compile(r"\[(phone|email|handle|postcode|url|number|date)\]")
 uk_mobile = st.from_regex(r"07[0-9]{3} ?[0-9]{3} ?[0-9]{3}", fullmatch=True)
 international = st.from_regex(r"\+44 ?7[0-9]{3} ?[0-9]{6}", fullmatch=True)
 email = st.from_regex(r"[a-z][a-z0-9._+]{0,15}@[a-z][a-z0-9-]{0,10}\.(com|org|co\.uk|net)",

@@ -1,13 +1,24 @@
-"""When Telegram misbehaves: 429, 5xx, blocked users, gone chats, old queries, unchanged edits."""
+"""When Telegram misbehaves: 429, 5xx, blocked users, gone chats, old queries, unchanged edits,
+a send slower than the bot waits for (exactly one reply), a flood with an emergency in it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
-from conftest import RunningBot
+from conftest import RunningBot, bot_settings
+from fake_bot_api import FakeBotApi, serve
 
 from bot import telegram_texts as texts
+from bot.hub import Hub
+from bot.responder import Responder
+from bot.telegram_app import build_application
+from bot.telegram_recent import recent_messages
 
 CHAT = 7770001
 OTHER = 7770002
@@ -85,3 +96,111 @@ async def test_a_menu_that_cannot_be_edited_is_sent_again(telegram_bot: RunningB
     assert questions.method == "sendMessage" and questions.text == texts.TOPICS
     assert [d for _, d in questions.buttons][:-1] == [
         f"a:{i.id}" for i in library.by_topic(library.topics[0])]
+
+
+# ---------------------------------------------------------------------- exactly one reply
+@asynccontextmanager
+async def quick_bot(fake: FakeBotApi, hub: Hub, **options: Any) -> AsyncIterator[Any]:
+    """The real bot with short waits: retries after 10 ms, Telegram's answer awaited 1 s."""
+    options = {"backoff": 0.01, "read_timeout": 1.0, **options}
+    async with serve(build_application(bot_settings(fake), hub, **options)) as application:
+        yield application
+
+
+async def nothing_more(fake: FakeBotApi, seconds: float = 1.5) -> None:
+    """Give a duplicate, if the bot were to send one, the time to arrive."""
+    await asyncio.sleep(seconds)
+
+
+async def test_a_send_slower_than_the_read_timeout_reaches_the_person_once(
+        fake_api: FakeBotApi, hub: Hub) -> None:
+    fake = fake_api
+    fake.slow("sendMessage", 2.0, chat_id=CHAT)  # Telegram takes 2 s; the bot waits 1 s
+    async with quick_bot(fake, hub):
+        [answer] = await fake.send_text(CHAT, "what is naloxone")
+        await nothing_more(fake)
+        [thanks] = await fake.send_text(CHAT, "thanks")  # and the bot carries on
+    assert answer.text == hub.responder.library.intents["naloxone_what"].answer
+    assert thanks.text == hub.responder.library.intents["thanks"].answer
+    assert len(fake.outputs(CHAT)) == 2, "exactly one copy, and no apology after it"
+
+
+@pytest.mark.parametrize("faults", [
+    [("bad_gateway", 8)],
+    [("bad_gateway", 12)],
+    [("retry_after", 3), ("bad_gateway", 5)],  # 429s, then 502s, 8 in a row
+])
+async def test_when_retries_run_out_the_person_is_told_once(
+        fake_api: FakeBotApi, hub: Hub, faults: list[tuple[str, int]]) -> None:
+    fake = fake_api
+    for fault, times in faults:
+        fake.inject("sendMessage", fault, times=times, chat_id=CHAT, retry_after=1)
+    async with quick_bot(fake, hub):
+        [sorry] = await fake.send_text(CHAT, "what is naloxone", timeout=60)
+        await nothing_more(fake)
+    assert sorry.text == texts.SOMETHING_WENT_WRONG
+    assert len(fake.outputs(CHAT)) == 1, "the answer was dropped; the apology went once"
+    expected = [status for fault, times in faults
+                for status in [429 if fault == "retry_after" else 502] * times]
+    assert statuses(fake, "sendMessage", CHAT) == [*expected, 200]
+
+
+# ---------------------------------------------------------------------- safety first
+async def test_an_emergency_goes_ahead_of_a_flood(fake_api: FakeBotApi, hub: Hub) -> None:
+    fake = fake_api
+    users = range(8_000_001, 8_000_041)
+    emergency = 8_999_999
+    async with quick_bot(fake, hub, overall_max_rate=40):
+        for _round in range(6):
+            for chat in users:
+                fake.push({"message": fake.message(chat, "what is naloxone")})
+        # Past the first burst the rate limiter allows: from here on, 40 messages a second.
+        await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) >= 60, what="the flood")
+        arrived = time.monotonic()
+        [reply] = await fake.send_text(emergency, "hes not breathing what do i do", timeout=30)
+        ahead = [c for c in fake.calls_to("sendMessage") if arrived < c.at < reply.at]
+        answered = sum(1 for c in users for sent in fake.outputs(c) if sent.at < reply.at)
+    assert reply.text == hub.responder.library.intents["overdose_emergency"].answer
+    assert answered < 140, "most of the flood was still waiting when the emergency was answered"
+    assert len(ahead) <= 10, f"{len(ahead)} ordinary replies went out first"
+
+
+class Slow(Responder):
+    """Reads "slow" messages slowly, as an adversarial message could be read."""
+
+    def read(self, text: str):  # type: ignore[no-untyped-def]
+        if "slow" in text:
+            time.sleep(1.5)  # blocking: if this ran on the event loop, everyone would wait
+        return super().read(text)
+
+
+async def test_a_message_that_is_slow_to_read_holds_up_nobody_else(
+        fake_api: FakeBotApi, hub: Hub) -> None:
+    fake = fake_api
+    hub.swap(Slow(hub.responder.library))
+    async with quick_bot(fake, hub):
+        fake.push({"message": fake.message(OTHER, "slow slow slow")})
+        await asyncio.sleep(0.2)
+        [thanks] = await fake.send_text(CHAT, "thanks")
+        assert fake.mark(OTHER) == 0, "the other chat's reply was still being worked out"
+        await fake.replies(OTHER, 0)
+    assert thanks.text == hub.responder.library.intents["thanks"].answer
+
+
+# ---------------------------------------------------------------------- bounded memory
+async def test_what_the_bot_keeps_per_chat_stays_within_its_caps(
+        telegram_bot: RunningBot) -> None:
+    fake, application = telegram_bot.fake, telegram_bot.application
+    memory = application.bot_data["memory"]
+    recent = recent_messages(application.bot)
+    memory.max_chats = recent.max_chats = 3
+    chats = range(7_100_001, 7_100_011)
+    for chat in chats:
+        await fake.send_text(chat, "what is naloxone")
+    for _ in range(500):  # the last topic is noted just after the reply has gone
+        if memory.get(chats[-1]):
+            break
+        await asyncio.sleep(0.01)
+    assert len(memory) == 3 and len(recent) == 3
+    assert [memory.get(c) for c in chats[-3:]] == ["naloxone_what"] * 3, "the newest are kept"
+    assert memory.get(chats[0]) is None and recent.ids(chats[0]) == []

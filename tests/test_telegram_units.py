@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
@@ -15,7 +14,6 @@ from bot.telegram_app import webhook_options
 from bot.telegram_handlers import _mostly_not_latin, _without_mention
 from bot.telegram_logging import HIDDEN, HideArguments
 from bot.telegram_memory import ChatMemory
-from bot.telegram_runtime import ChatOrderedProcessor
 from bot.telegram_send import split_message, telegram_length
 
 
@@ -76,15 +74,26 @@ def test_memory_keeps_only_the_last_intent_until_it_expires() -> None:
     assert memory.forget(3) and not memory.forget(3)
 
 
-def test_memory_sweeps_expired_chats() -> None:
+def test_memory_drops_expired_chats_as_it_writes() -> None:
     now = [0.0]
     memory = ChatMemory(1, clock=lambda: now[0])
     for chat in range(200):
         memory.remember(chat, "thanks")
     now[0] = 61
-    for chat in range(200, 256):
+    memory.remember(200, "thanks")
+    assert len(memory) == 1  # the 200 expired chats went with the next write
+
+
+def test_memory_holds_at_most_max_chats_and_drops_the_least_recently_written() -> None:
+    now = [0.0]
+    memory = ChatMemory(30, clock=lambda: now[0], max_chats=3)
+    for chat in (1, 2, 3):
         memory.remember(chat, "thanks")
-    assert len(memory) == 56  # the 256th write swept out the 200 expired chats
+    memory.remember(1, "naloxone_what")  # chat 1 is used again: chat 2 is now the oldest
+    memory.remember(4, "greeting")
+    assert len(memory) == 3
+    assert memory.get(2) is None
+    assert [memory.get(c) for c in (1, 3, 4)] == ["naloxone_what", "thanks", "greeting"]
 
 
 def test_hidden_arguments_keep_numbers() -> None:
@@ -107,37 +116,10 @@ def test_webhook_secret_is_made_when_not_set() -> None:
     fake = FakeBotApi()
     settings = bot_settings(fake, webhook_url="https://bot.example.org/telegram")
     first, second = webhook_options(settings), webhook_options(settings)
-    assert first["secret_token"] != second["secret_token"]
-    assert len(first["secret_token"]) >= 32
+    assert first.secret_token != second.secret_token
+    assert len(first.secret_token) >= 32
     fixed = webhook_options(bot_settings(fake, webhook_url="https://x", webhook_secret="abc"))
-    assert fixed["secret_token"] == "abc" and fixed["url_path"] == "telegram"
-
-
-async def test_one_chat_in_order_other_chats_alongside() -> None:
-    from telegram import Chat, Message, Update
-
-    processor = ChatOrderedProcessor(8)
-    seen: list[str] = []
-    release = asyncio.Event()
-
-    def update(chat_id: int, number: int) -> Update:
-        chat = Chat(chat_id, "private")
-        return Update(number, message=Message(number, None, chat))  # type: ignore[arg-type]
-
-    async def work(name: str, wait: bool) -> None:
-        if wait:
-            await release.wait()
-        seen.append(name)
-
-    async with processor:
-        first = asyncio.create_task(processor.process_update(update(1, 1), work("1a", True)))
-        second = asyncio.create_task(processor.process_update(update(1, 2), work("1b", False)))
-        other = asyncio.create_task(processor.process_update(update(2, 3), work("2a", False)))
-        await other
-        assert seen == ["2a"], "another chat is not held up by a slow one"
-        release.set()
-        await asyncio.gather(first, second)
-    assert seen == ["2a", "1a", "1b"]
+    assert fixed.secret_token == "abc" and fixed.url_path == "telegram"
 
 
 def test_env_example_lists_every_setting() -> None:
@@ -148,35 +130,3 @@ def test_env_example_lists_every_setting() -> None:
     lines = (REPO / ".env.example").read_text().splitlines()
     listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
     assert listed == {name.upper() for name in Settings.model_fields}
-
-
-async def test_timeouts_and_5xx_are_retried_a_bounded_number_of_times() -> None:
-    from telegram.error import BadRequest, NetworkError, TimedOut
-
-    from bot.telegram_runtime import ATTEMPTS, PatientRateLimiter
-
-    limiter = PatientRateLimiter(backoff=0.01)
-    tries: list[str] = []
-
-    def failing(errors: list[Exception]):  # type: ignore[no-untyped-def]
-        async def call() -> bool:
-            tries.append("try")
-            if errors:
-                raise errors.pop(0)
-            return True
-        return call
-
-    async def send(errors: list[Exception]) -> object:
-        return await limiter.process_request(failing(errors), (), {}, "sendMessage",
-                                             {"chat_id": 1}, None)
-
-    assert await send([TimedOut(), NetworkError("Bad Gateway")]) is True
-    assert len(tries) == 3
-    tries.clear()
-    with pytest.raises(TimedOut):
-        await send([TimedOut()] * ATTEMPTS)
-    assert len(tries) == ATTEMPTS
-    tries.clear()
-    with pytest.raises(BadRequest):
-        await send([BadRequest("Chat not found")])
-    assert len(tries) == 1
