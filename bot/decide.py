@@ -20,7 +20,7 @@ class Action(StrEnum):
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.24  # top score needed to answer outright ...
-    margin: float = 0.01  # ... when it leads the runner-up by at least this much
+    margin: float = 0.05  # ... when it leads the runner-up by at least this much
     sure: float = 0.45  # above this, answer even if the runner-up is close
     clarify: float = 0.22  # below this, fall back
     safety_match: float = 0.60  # the ranking may send a safety answer above this (see above)

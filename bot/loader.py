@@ -186,7 +186,8 @@ def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
     problems: list[Problem] = []
     corpus: list[SafetyExample] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-        doc, read_problems = read_yaml(path, _shown_as(path))
+        # Inside the library folder: a corpus folder that links elsewhere is not read either.
+        doc, read_problems = read_yaml(path, _shown_as(path), directory)
         problems += read_problems
         if doc is not None:
             schema_problems = _validate(doc, "safety_corpus")

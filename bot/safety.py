@@ -420,7 +420,7 @@ def assess(text: str, corrected: str = "") -> SafetyVerdict:
             guarded = True
             continue
         return SafetyVerdict(OVERDOSE_EMERGENCY, cue.name)
-    for found, crisis in zip(cues, crises, strict=True):
+    for view, found, crisis in zip(views, cues, crises, strict=True):
         if crisis:
             return SafetyVerdict(CRISIS_SUPPORT, crisis[0].name)
         if found or _negated_crisis(view):

@@ -58,7 +58,7 @@ def test_the_image_settings_are_real_settings_and_its_folders_are_the_volumes() 
     assert env["INTENTS_DIR"] in volumes
     assert str(PurePosixPath(env["DATABASE_PATH"]).parent) in volumes
     assert "HEARTBEAT_FILE" in env  # what the HEALTHCHECK's `hrbot health` reads
-    assert 'CMD ["hrbot", "health"]' in DOCKERFILE.read_text()
+    assert 'CMD ["hrbot-health"]' in DOCKERFILE.read_text()
 
 
 def test_the_build_context_never_holds_the_token_or_the_data() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -91,3 +93,22 @@ async def test_the_running_bot_beats_and_stops_beating_when_it_stops(
         assert application.post_stop is not None
         await application.post_stop(application)  # as run_polling does once it has stopped
     assert health(capsys, "--file", str(path))[0] == 1
+
+
+def test_hrbot_health_alone_loads_nothing_else_of_the_bot(tmp_path: Path) -> None:
+    # The container runs it every minute: it must not load the matcher and the learned layers.
+    probe = (
+        "import sys; from bot.health_cli import main; code = main(sys.argv[1:]); "
+        "print(code, sorted(m for m in sys.modules if m.startswith(('bot.', 'sklearn', 'numpy'))))"
+    )
+    (tmp_path / "alive").touch()
+    run = subprocess.run(
+        [sys.executable, "-c", probe, "--file", str(tmp_path / "alive")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    code, modules = run.stdout.splitlines()[-1].split(" ", 1)
+    assert code == "0"
+    assert modules == "['bot.cli_args', 'bot.health_cli', 'bot.heartbeat']"

@@ -75,6 +75,21 @@ def test_a_hostile_file_is_one_problem_and_nothing_more(
     assert all("hostile.yaml" in p.file for p in result.errors), result.errors
 
 
+def test_the_safety_corpus_folder_is_held_to_the_same_rules(tmp_path: Path) -> None:
+    directory = write_library(tmp_path, intent_block("fine", "A fine answer.\n"))
+    fifo(directory / "safety_corpus" / "pipe.yaml")
+    [problem] = load_library(directory).errors
+    assert (problem.file.endswith("pipe.yaml"), problem.line) == (True, 1)
+    assert "named pipe" in problem.message
+    # A corpus folder that is a link out of the library: none of its files is read.
+    outside = tmp_path / "outside"
+    (directory / "safety_corpus").rename(outside)
+    (outside / "pipe.yaml").unlink()
+    (directory / "safety_corpus").symlink_to(outside)
+    problems = load_library(directory).errors
+    assert problems and all("outside its folder" in p.message for p in problems), problems
+
+
 def test_nesting_up_to_the_limit_is_read(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text(nested(MAX_DEPTH - 1), encoding="utf-8")

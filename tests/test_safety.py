@@ -225,6 +225,17 @@ def test_guarded_talk_is_marked_guarded() -> None:
     assert verdict.guarded
 
 
+@pytest.mark.parametrize(
+    ("plain", "corrected"),
+    [("i would never kill myself", "i would never be here"),
+     ("i would never be here", "i would never kill myself")],
+)
+def test_a_negated_crisis_in_either_view_is_guarded(plain: str, corrected: str) -> None:
+    verdict = assess(plain, corrected)
+    assert not verdict.fired
+    assert verdict.guarded
+
+
 # An adversarial probe written without seeing the eval sets: emergencies and crises in many
 # forms, and near-misses (the past, what-ifs, figures of speech). Every one must be right.
 PROBE = yaml.safe_load((REPO / "tests" / "data" / "safety_probe.yaml").read_text("utf-8"))

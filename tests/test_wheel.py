@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -24,10 +25,10 @@ from pathlib import Path
 import pytest
 from conftest import INTENTS, REPO
 
+from bot import cli
 from bot.cli import main
+from bot.responder import Responder
 from bot.settings import Settings
-
-pytestmark = pytest.mark.slow
 
 # What the wheel is built from: the files pyproject.toml names (readme, license) and the package.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE")
@@ -121,8 +122,12 @@ def clean_env(venv: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_wheel_installs_into_a_fresh_venv_and_runs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    responder: Responder,
 ) -> None:
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -143,22 +148,34 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(
     assert run(bin_ / "hrbot", "--version", cwd=elsewhere, env=env).stdout.strip() == (
         f"hrbot {version('hrbot')}"
     )
-    assert (
-        run(bin_ / "python", "-m", "bot", "--version", cwd=elsewhere, env=env).stdout.strip()
-        == f"hrbot {version('hrbot')}"
-    )
 
     check = run(bin_ / "hrbot", "check", INTENTS, cwd=elsewhere, env=env)
     assert check.stdout.startswith("OK: "), check.stdout
+    (elsewhere / "alive").touch()
+    assert run(bin_ / "hrbot-health", "--file", "alive", cwd=elsewhere, env=env).stdout.startswith(
+        "alive: "
+    )
 
     matched = run(
         bin_ / "hrbot", "match", "--jsonl", "--dir", INTENTS, cwd=elsewhere, env=env, stdin=MESSAGES
     )
-    # The installed wheel answers exactly as the source tree does.
+    # The installed wheel answers exactly as the source tree does (with the session's responder
+    # for the same library, rather than building another).
     monkeypatch.setattr(sys, "stdin", io.StringIO(MESSAGES))
+    monkeypatch.setattr(cli, "_responder", lambda directory: responder)
     assert main(["match", "--jsonl", "--dir", str(INTENTS)]) == 0
     expected = capsys.readouterr().out
     assert [json.loads(line) for line in matched.stdout.splitlines()] == [
         json.loads(line) for line in expected.splitlines()
     ]
     assert len(matched.stdout.splitlines()) == MESSAGES.count("\n")
+
+
+def test_python_dash_m_bot_is_the_hrbot_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["bot", "--version"])
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_module("bot", run_name="__main__", alter_sys=True)
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"hrbot {version('hrbot')}\n"
