@@ -54,7 +54,9 @@ async def test_blocked_user_is_logged_without_id_and_the_bot_keeps_going(
     with caplog.at_level(logging.INFO):
         fake.push({"message": fake.message(CHAT, "what is naloxone")})
         [other] = await fake.send_text(OTHER, "what is naloxone")
-        fake.blocked.discard(CHAT)  # unblocks: the next reply comes after the first was handled
+        # Chats are answered side by side: unblock only once the blocked reply has been tried.
+        await fake.wait_for(lambda: 403 in statuses(fake, "sendMessage", CHAT), what="a 403")
+        fake.blocked.discard(CHAT)
         [later] = await fake.send_text(CHAT, "thanks")
     assert other.text and later.text
     assert statuses(fake, "sendMessage", CHAT) == [403, 200]  # a 403 is not retried
