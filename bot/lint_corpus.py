@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classifiers import safety_training_set
+from .classifiers import SAFETY_C, SAFETY_SCALE, safety_training_set
 from .learned import fit
 from .library import CRISIS_SUPPORT, NOT_NOW, OVERDOSE_EMERGENCY, SAFETY_INTENTS, Library, Problem
 from .loader import SAFETY_CORPUS_DIR
@@ -55,16 +55,18 @@ def check_corpus(
     own = {(i.text, i.label) for i in items}
     others = [(read(t).corrected_text, lab) for t, lab in zip(texts, labels, strict=True)
               if (t, lab) not in own]  # every other intent's examples: in every fold
+    corrected = [read(i.text).corrected_text for i in items]  # read once, not once a fold
     wrong: list[Problem] = []
     missed = alarms = 0
     for fold in range(folds):
-        held = [item for n, item in enumerate(items) if n % folds == fold]
-        kept = [(read(i.text).corrected_text, i.label)
-                for n, i in enumerate(items) if n % folds != fold]
+        kept = [(corrected[n], i.label) for n, i in enumerate(items) if n % folds != fold]
         train = kept + others
-        model = fit([t for t, _ in train], [lab for _, lab in train])
-        for item in held:
-            scores = model.scores(read(item.text).corrected_text)
+        # The same settings as the shipped safety layer, so the notes describe that layer.
+        model = fit([t for t, _ in train], [lab for _, lab in train], SAFETY_C, SAFETY_SCALE)
+        for n, item in enumerate(items):
+            if n % folds != fold:
+                continue
+            scores = model.scores(corrected[n])
             risk = scores.get(OVERDOSE_EMERGENCY, 0.0) + scores.get(CRISIS_SUPPORT, 0.0)
             if item.label != NOT_NOW and risk < thresholds.check:
                 missed += 1
