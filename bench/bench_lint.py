@@ -37,11 +37,14 @@ def main() -> None:
     assert library is not None
     examples = [(i, n) for i in library.intents.values() for n in range(len(i.examples))]
     print(f"library: {len(library.intents)} intents, {len(examples)} intent examples")
-    _timed("lint --quick (wording, reading age, governance)",
-           lambda: lint_library(INTENTS, LintOptions(confusion=False)))
+    _timed(
+        "lint --quick (wording, reading age, governance)",
+        lambda: lint_library(INTENTS, LintOptions(confusion=False)),
+    )
     _timed("lint (everything)", lambda: lint_library(INTENTS))
-    strays = _timed(f"held-out folds alone ({args.folds} builds)",
-                    lambda: list(held_out(library, args.folds)))
+    strays = _timed(
+        f"held-out folds alone ({args.folds} builds)", lambda: list(held_out(library, args.folds))
+    )
     start = time.perf_counter()
     Matcher(library)
     one = time.perf_counter() - start

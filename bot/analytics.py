@@ -346,8 +346,12 @@ class SqliteAnalytics:
         self.failed_writes += 1
         if not self._failing:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            log.warning("analytics: %s failed (%s: %s); counts kept in memory, will try again",
-                        what, type(exc).__name__, reason[:200])
+            log.warning(
+                "analytics: %s failed (%s: %s); counts kept in memory, will try again",
+                what,
+                type(exc).__name__,
+                reason[:200],
+            )
             self._failing = True
         if not isinstance(exc, sqlite3.OperationalError) and self._conn is not None:
             self._conn.close()  # reopen next time, in case the file was replaced or repaired

@@ -77,12 +77,20 @@ def _show(reply: Reply, responder: Responder, debug: bool, out: TextIO) -> None:
     if debug and reply.decision:
         d = reply.decision
         ranked = ", ".join(f"{c.intent} {c.score:.2f}" for c in reply.candidates[:4])
-        print(f"  (debug: {d.action.value} {d.intent or '-'} {d.score:.2f} [{d.reason}]; {ranked})",
-              file=out)
+        print(
+            f"  (debug: {d.action.value} {d.intent or '-'} {d.score:.2f} [{d.reason}]; {ranked})",
+            file=out,
+        )
 
 
-def chat(responder: Responder, debug: bool, stdin: TextIO, out: TextIO,
-         directory: Directory | None = None, service: ServiceInfo | None = None) -> None:
+def chat(
+    responder: Responder,
+    debug: bool,
+    stdin: TextIO,
+    out: TextIO,
+    directory: Directory | None = None,
+    service: ServiceInfo | None = None,
+) -> None:
     """The terminal chat. With a local services `directory`, answers about where to go list the
     local services, and a message that is only a place gets the nearest ones, as in Telegram.
     `service` (from the settings) says who runs the bot and what it keeps, as in Telegram."""
@@ -121,14 +129,19 @@ def _directory(settings: Settings) -> Directory | None:
     result = load_configured(settings.services_file)
     if result is not None and not result.ok:
         _print_problems(result.problems)
-        print("The local services file has errors, so answers are national only.",
-              file=sys.stderr)
+        print("The local services file has errors, so answers are national only.", file=sys.stderr)
     return result.directory if result is not None and result.ok else None
 
 
 def _terminal_chat(responder: Responder, debug: bool, settings: Settings) -> None:
-    chat(responder, debug, sys.stdin, sys.stdout, _directory(settings),
-         ServiceInfo.from_settings(settings))
+    chat(
+        responder,
+        debug,
+        sys.stdin,
+        sys.stdout,
+        _directory(settings),
+        ServiceInfo.from_settings(settings),
+    )
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -144,8 +157,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- match
 def cmd_match(args: argparse.Namespace) -> int:
     if not args.jsonl:
-        print("hrbot match: only --jsonl is supported (one message per line on stdin)",
-              file=sys.stderr)
+        print(
+            "hrbot match: only --jsonl is supported (one message per line on stdin)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     responder = _responder(args.dir)
     if responder is None:
@@ -159,9 +174,9 @@ def cmd_match(args: argparse.Namespace) -> int:
             "intent": decision.intent if answered else None,
             "score": round(decision.score, 4),
             "action": decision.action.value,
-            "safety": decision.intent if decision.action is Action.SAFETY else (
-                "check" if decision.check else None
-            ),
+            "safety": decision.intent
+            if decision.action is Action.SAFETY
+            else ("check" if decision.check else None),
             "candidates": [
                 {"intent": c.intent, "score": c.score}
                 for c in candidates
@@ -183,11 +198,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     report = run(responder, cases)
     print(f"cases: {len(cases)}")
-    print(f"accuracy: {report.accuracy:.1%} (safety cases count twice; "
-          f"plain {report.plain_accuracy:.1%})")
-    print(f"answered: {report.rate(Action.ANSWER) + report.rate(Action.SAFETY):.1%}  "
-          f"clarified: {report.rate(Action.CLARIFY):.1%}  fallback: "
-          f"{report.rate(Action.FALLBACK):.1%} (right for {report.fallback_precision:.1%} of them)")
+    print(
+        f"accuracy: {report.accuracy:.1%} (safety cases count twice; "
+        f"plain {report.plain_accuracy:.1%})"
+    )
+    print(
+        f"answered: {report.rate(Action.ANSWER) + report.rate(Action.SAFETY):.1%}  "
+        f"clarified: {report.rate(Action.CLARIFY):.1%}  fallback: "
+        f"{report.rate(Action.FALLBACK):.1%} (right for {report.fallback_precision:.1%} of them)"
+    )
     print("per-intent recall:")
     for label, (right, total) in report.recall.items():
         print(f"  {label:32} {right:3}/{total:<3} {right / total:6.1%}")
@@ -196,12 +215,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for (expected, got), n in report.confusions.most_common(args.confusions):
             print(f"  {n:3}  {expected} -> {got}")
     n_safety, n_other = len(report.safety_cases), len(report.other_cases)
-    print(f"safety recall: {report.safety_recall:.1%} of {n_safety} emergencies and crises got "
-          f"the emergency or crisis answer; reach (that or the safety check): "
-          f"{report.safety_reach:.1%}")
+    print(
+        f"safety recall: {report.safety_recall:.1%} of {n_safety} emergencies and crises got "
+        f"the emergency or crisis answer; reach (that or the safety check): "
+        f"{report.safety_reach:.1%}"
+    )
     false_alarm_rate = len(report.safety_false_alarms) / n_other if n_other else 0.0
-    print(f"false alarms: {false_alarm_rate:.1%} of {n_other} other messages; "
-          f"safety check on {report.check_rate:.1%} of them")
+    print(
+        f"false alarms: {false_alarm_rate:.1%} of {n_other} other messages; "
+        f"safety check on {report.check_rate:.1%} of them"
+    )
     print(f"safety misses: {len(report.safety_misses)}")
     for o in report.safety_misses:
         print(f"  line {o.case.line}: expected {o.case.intent}, got {o.predicted}")
@@ -228,8 +251,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings()
     directory = args.dir if args.dir != DEFAULT_DIR else settings.intents_dir
     if not settings.token:
-        print("No TELEGRAM_BOT_TOKEN set, so here is the terminal chat. To connect Telegram, "
-              "put your token from @BotFather in .env (see .env.example).")
+        print(
+            "No TELEGRAM_BOT_TOKEN set, so here is the terminal chat. To connect Telegram, "
+            "put your token from @BotFather in .env (see .env.example)."
+        )
         responder = _responder(directory)
         if responder is None:
             return EXIT_PROBLEMS
@@ -264,8 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
-            with_dir: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_: str, with_dir: bool = True
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         if with_dir:
             p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="the intents folder")
@@ -274,8 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check the intent library for mistakes")
     p.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR, help="the intents folder")
-    p.add_argument("--services", type=Path, help="also check this local services file "
-                   "(default: SERVICES_FILE, if set)")
+    p.add_argument(
+        "--services",
+        type=Path,
+        help="also check this local services file (default: SERVICES_FILE, if set)",
+    )
     p.set_defaults(func=cmd_check)
 
     p = add("chat", cmd_chat, "talk to the bot in the terminal")

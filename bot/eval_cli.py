@@ -15,15 +15,19 @@ from .responder import Responder
 
 def print_sweep(rows: Sequence[SweepRow], out: TextIO | None = None) -> None:
     out = out or sys.stdout  # looked up now, so a redirected stdout is honoured
-    print("  answer  sure clarify  accuracy  wrong  clarified  not-sure  safety-misses  "
-          "false-alarms", file=out)
+    print(
+        "  answer  sure clarify  accuracy  wrong  clarified  not-sure  safety-misses  false-alarms",
+        file=out,
+    )
     for r in rows:
         t = r.thresholds
         values = f"{t.answer:6.2f} {t.sure:5.2f} {t.clarify:7.2f}"
         mark = "  <- now" if r.current else ""
-        print(f"  {values} {r.accuracy:9.1%} {r.wrong:6.1%} {r.clarified:10.1%} "
-              f"{r.fallback:9.1%} {r.safety_misses:14} {r.safety_false_alarms:13}{mark}",
-              file=out)
+        print(
+            f"  {values} {r.accuracy:9.1%} {r.wrong:6.1%} {r.clarified:10.1%} "
+            f"{r.fallback:9.1%} {r.safety_misses:14} {r.safety_false_alarms:13}{mark}",
+            file=out,
+        )
 
 
 def sweep_and_html(
@@ -38,8 +42,7 @@ def sweep_and_html(
         library = responder.library
         page = ReportPage(
             cases_file=str(args.file),
-            library=f"{args.dir}: {len(library.intents)} intents, "
-            f"{library.example_count} examples",
+            library=f"{args.dir}: {len(library.intents)} intents, {library.example_count} examples",
             sweep=rows,
         )
         args.html.write_text(render_report(report, page, args.confusions), encoding="utf-8")

@@ -42,9 +42,9 @@ def _clamp(value: float) -> float:
     return round(min(max(value, 0.0), 1.0), 4)
 
 
-def _row(responder: Responder, thresholds: Thresholds, cases: list[Case], current: bool) -> (
-    SweepRow
-):
+def _row(
+    responder: Responder, thresholds: Thresholds, cases: list[Case], current: bool
+) -> SweepRow:
     # A shallow copy shares the matcher (built once) and differs only in its thresholds.
     trial = copy.copy(responder)
     trial.thresholds = thresholds

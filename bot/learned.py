@@ -176,7 +176,8 @@ def train(
     return TextModel(features_for(texts), rows, labels, c, scale)
 
 
-def fit(texts: Sequence[str], labels: Sequence[str], c: float = SVM_C,
-        scale: float = SOFTMAX_SCALE) -> TextModel:
+def fit(
+    texts: Sequence[str], labels: Sequence[str], c: float = SVM_C, scale: float = SOFTMAX_SCALE
+) -> TextModel:
     """A model on its own feature space (for tools and tests that train one model)."""
     return train(tuple(texts), tuple(labels), tuple(range(len(texts))), c, scale)

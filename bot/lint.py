@@ -65,7 +65,11 @@ def lint_library(directory: Path | str, options: LintOptions | None = None) -> L
     problems += check_language(library, sources, terms)
     problems += check_readability(library, sources)
     problems += check_governance(
-        library, sources, checked, str(staff / CHECKED_NUMBERS_FILE), options.today,
+        library,
+        sources,
+        checked,
+        str(staff / CHECKED_NUMBERS_FILE),
+        options.today,
         options.max_age_months,
     )
     if options.confusion:

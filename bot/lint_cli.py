@@ -15,11 +15,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("lint", help=help_, description=help_)
     p.add_argument("dir", nargs="?", type=Path, default=Path("intents"), help="the intents folder")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--max-age-months", type=positive_int, default=12, metavar="N",
-                   help="warn when an answer was last reviewed N or more months ago (default 12)")
-    p.add_argument("--quick", action="store_true",
-                   help="leave out the confusable-intents and safety-corpus checks (they take "
-                   "several seconds)")
+    p.add_argument(
+        "--max-age-months",
+        type=positive_int,
+        default=12,
+        metavar="N",
+        help="warn when an answer was last reviewed N or more months ago (default 12)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="leave out the confusable-intents and safety-corpus checks (they take "
+        "several seconds)",
+    )
     p.set_defaults(func=cmd_lint)
 
 

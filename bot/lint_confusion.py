@@ -77,8 +77,10 @@ def _self_problem(
     if answered:
         what = f"gets the answer of '{answered}'"
         if _by_safety_check(decision):
-            hint = (f"the emergency check reads it as happening now ({decision.reason}); "
-                    "reword the example or tell the developers")
+            hint = (
+                f"the emergency check reads it as happening now ({decision.reason}); "
+                "reword the example or tell the developers"
+            )
         else:
             nearest = next((c.example for c in ranked if c.intent == answered), "")
             hint = f"it is close to '{nearest}' under '{answered}'; make the two more distinct"
@@ -88,10 +90,14 @@ def _self_problem(
     else:
         what = "gets the 'not sure' reply"
         nearest = ranked[0].example if ranked and ranked[0].intent == OUT_OF_SCOPE else ""
-        hint = (f"it looks like the out-of-scope example '{nearest}'" if nearest
-                else "add examples to this intent that are worded like this one")
-    return Problem(intent.file, line, f"typing the example of '{intent.id}' {what}", hint,
-                   "warning")
+        hint = (
+            f"it looks like the out-of-scope example '{nearest}'"
+            if nearest
+            else "add examples to this intent that are worded like this one"
+        )
+    return Problem(
+        intent.file, line, f"typing the example of '{intent.id}' {what}", hint, "warning"
+    )
 
 
 def check_examples(responder: Responder) -> list[Problem]:
@@ -118,8 +124,9 @@ def _without_fold(library: Library, fold: int, folds: int) -> Library:
     return dataclasses.replace(library, intents=intents)
 
 
-def _stray(intent: Intent, n: int, decision: Decision, ranked: list[Candidate],
-           margin: float) -> Stray | None:
+def _stray(
+    intent: Intent, n: int, decision: Decision, ranked: list[Candidate], margin: float
+) -> Stray | None:
     example, line = intent.examples[n], intent.example_lines[n]
     answered = _answered(decision)
     if answered == intent.id and _by_safety_check(decision):

@@ -53,8 +53,11 @@ def check_corpus(
     read = Matcher(library).read
     texts, labels = safety_training_set(library)
     own = {(i.text, i.label) for i in items}
-    others = [(read(t).corrected_text, lab) for t, lab in zip(texts, labels, strict=True)
-              if (t, lab) not in own]  # every other intent's examples: in every fold
+    others = [
+        (read(t).corrected_text, lab)
+        for t, lab in zip(texts, labels, strict=True)
+        if (t, lab) not in own
+    ]  # every other intent's examples: in every fold
     corrected = [read(i.text).corrected_text for i in items]  # read once, not once a fold
     wrong: list[Problem] = []
     missed = alarms = 0
@@ -70,26 +73,39 @@ def check_corpus(
             risk = scores.get(OVERDOSE_EMERGENCY, 0.0) + scores.get(CRISIS_SUPPORT, 0.0)
             if item.label != NOT_NOW and risk < thresholds.check:
                 missed += 1
-                wrong.append(Problem(
-                    item.file, item.line,
-                    f"the safety layer misses this {item.label} message when it has not seen it",
-                    "add more messages like it, in other words, to the safety corpus",
-                    "note"))
+                wrong.append(
+                    Problem(
+                        item.file,
+                        item.line,
+                        f"the safety layer misses this {item.label} message when it has not "
+                        "seen it",
+                        "add more messages like it, in other words, to the safety corpus",
+                        "note",
+                    )
+                )
             elif item.label == NOT_NOW and risk >= thresholds.sure:
                 alarms += 1
-                wrong.append(Problem(
-                    item.file, item.line,
-                    "the safety layer takes this near-miss for an emergency when it has not "
-                    "seen it",
-                    "add more near-misses like it (questions, the past, what-ifs) to the corpus",
-                    "note"))
+                wrong.append(
+                    Problem(
+                        item.file,
+                        item.line,
+                        "the safety layer takes this near-miss for an emergency when it has not "
+                        "seen it",
+                        "add more near-misses like it (questions, the past, what-ifs) to the "
+                        "corpus",
+                        "note",
+                    )
+                )
     if not wrong:
         return []
     wrong.sort(key=lambda p: (p.file, p.line))
     summary = Problem(
-        str(library.directory / SAFETY_CORPUS_DIR) if library.directory else SAFETY_CORPUS_DIR, 1,
+        str(library.directory / SAFETY_CORPUS_DIR) if library.directory else SAFETY_CORPUS_DIR,
+        1,
         f"under {folds}-fold cross-validation the safety layer misses {missed} of "
         f"{sum(i.label != NOT_NOW for i in items)} emergency and crisis messages and takes "
         f"{alarms} of {sum(i.label == NOT_NOW for i in items)} near-misses for an emergency",
-        f"the first {min(MAX_NOTES, len(wrong))} are listed", "note")
+        f"the first {min(MAX_NOTES, len(wrong))} are listed",
+        "note",
+    )
     return [summary, *wrong[:MAX_NOTES]]

@@ -33,8 +33,13 @@ def _review_problems(
     for intent in library.intents.values():
         if not intent.sources:
             problems.append(
-                Problem(intent.file, intent.line, f"'{intent.id}' has no sources",
-                        "add 'sources:' with where each fact in the answer comes from", "warning")
+                Problem(
+                    intent.file,
+                    intent.line,
+                    f"'{intent.id}' has no sources",
+                    "add 'sources:' with where each fact in the answer comes from",
+                    "warning",
+                )
             )
         if intent.reviewed is None:
             continue
@@ -42,15 +47,23 @@ def _review_problems(
         age = months_between(intent.reviewed, today)
         if intent.reviewed > today:
             problems.append(
-                Problem(intent.file, line, f"'{intent.id}' says it was reviewed in the future "
-                        f"({intent.reviewed})", "write the date a person last checked it",
-                        "warning")
+                Problem(
+                    intent.file,
+                    line,
+                    f"'{intent.id}' says it was reviewed in the future ({intent.reviewed})",
+                    "write the date a person last checked it",
+                    "warning",
+                )
             )
         elif age >= max_age_months:
             problems.append(
-                Problem(intent.file, line, f"'{intent.id}' was last reviewed {age} months ago "
-                        f"({intent.reviewed})", "check the answer against its sources, then set "
-                        "'reviewed' to today's date", "warning")
+                Problem(
+                    intent.file,
+                    line,
+                    f"'{intent.id}' was last reviewed {age} months ago ({intent.reviewed})",
+                    "check the answer against its sources, then set 'reviewed' to today's date",
+                    "warning",
+                )
             )
     return problems
 
@@ -62,9 +75,13 @@ def _length_problems(library: Library, sources: SourceMap) -> list[Problem]:
         if length > TELEGRAM_MAX_CHARS:
             field = sources.field(intent.id, "answer", intent.file, intent.answer_line)
             problems.append(
-                Problem(field.file, field.key_line, f"the answer of '{intent.id}' has {length} "
-                        f"characters; one Telegram message holds {TELEGRAM_MAX_CHARS}",
-                        "shorten it, or move part of it to a follow-up intent")
+                Problem(
+                    field.file,
+                    field.key_line,
+                    f"the answer of '{intent.id}' has {length} "
+                    f"characters; one Telegram message holds {TELEGRAM_MAX_CHARS}",
+                    "shorten it, or move part of it to a follow-up intent",
+                )
             )
     return problems
 
@@ -80,10 +97,14 @@ def _number_problems(
                 continue
             pattern = re.compile(r"\s*".join(re.escape(ch) for ch in number.text if ch.strip()))
             problems.append(
-                Problem(field.file, field.locate(pattern), f"the answer of '{intent.id}' gives the "
-                        f"number {number.text}, which is not on the list of checked numbers",
-                        "check it on the service's own website, then add it to "
-                        "intents/staff/checked_numbers.yaml")
+                Problem(
+                    field.file,
+                    field.locate(pattern),
+                    f"the answer of '{intent.id}' gives the "
+                    f"number {number.text}, which is not on the list of checked numbers",
+                    "check it on the service's own website, then add it to "
+                    "intents/staff/checked_numbers.yaml",
+                )
             )
     return problems
 
@@ -92,9 +113,14 @@ def _stale_numbers(
     checked: dict[str, CheckedNumber], file: str, today: dt.date, max_age_months: int
 ) -> list[Problem]:
     return [
-        Problem(file, entry.line, f"the number {entry.number} ({entry.name}) was last checked "
-                f"{months_between(entry.checked, today)} months ago",
-                "check it again on the service's own website and update 'checked'", "warning")
+        Problem(
+            file,
+            entry.line,
+            f"the number {entry.number} ({entry.name}) was last checked "
+            f"{months_between(entry.checked, today)} months ago",
+            "check it again on the service's own website and update 'checked'",
+            "warning",
+        )
         for entry in checked.values()
         if entry.checked and months_between(entry.checked, today) >= max_age_months
     ]

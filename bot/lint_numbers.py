@@ -85,8 +85,13 @@ def load_checked_numbers(path: Path) -> tuple[dict[str, CheckedNumber], list[Pro
     shown = str(path)
     if not path.is_file():
         return {}, [
-            Problem(shown, 1, "no list of checked phone numbers, so every number is unchecked",
-                    "copy intents/staff/checked_numbers.yaml from the hrbot repository", "warning")
+            Problem(
+                shown,
+                1,
+                "no list of checked phone numbers, so every number is unchecked",
+                "copy intents/staff/checked_numbers.yaml from the hrbot repository",
+                "warning",
+            )
         ]
     doc, problems = read_yaml(path, shown)
     if doc is None:

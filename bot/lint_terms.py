@@ -94,16 +94,26 @@ def _term_problems(raw: Any, file: str, line: int) -> list[Problem]:
             problems.append(Problem(file, line, f"'{key}' is missing or empty", "write some text"))
     if raw.get("severity") not in SEVERITIES:
         problems.append(
-            Problem(file, line, "'severity' must be error or warning",
-                    "error: never use it; warning: fine only in some settings")
+            Problem(
+                file,
+                line,
+                "'severity' must be error or warning",
+                "error: never use it; warning: fine only in some settings",
+            )
         )
     forms = raw.get("forms", [])
     if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() for f in forms):
         problems.append(Problem(file, line, "'forms' must be a list of words", "[abusers, abused]"))
     unknown = set(raw) - {"term", "forms", "severity", "say_instead", "why"}
     if unknown:
-        problems.append(Problem(file, line, f"unknown key '{sorted(unknown)[0]}'",
-                                "allowed keys: term, forms, severity, say_instead, why"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"unknown key '{sorted(unknown)[0]}'",
+                "allowed keys: term, forms, severity, say_instead, why",
+            )
+        )
     return problems
 
 
@@ -112,8 +122,13 @@ def load_terms(path: Path) -> tuple[TermList, list[Problem]]:
     shown = str(path)
     if not path.is_file():
         return TermList(), [
-            Problem(shown, 1, "no list of stigmatising words, so no answer was checked for them",
-                    "copy intents/staff/terms.yaml from the hrbot repository", "warning")
+            Problem(
+                shown,
+                1,
+                "no list of stigmatising words, so no answer was checked for them",
+                "copy intents/staff/terms.yaml from the hrbot repository",
+                "warning",
+            )
         ]
     doc, problems = read_yaml(path, shown)
     if doc is None:
@@ -128,8 +143,16 @@ def load_terms(path: Path) -> tuple[TermList, list[Problem]]:
         problems += found
         if not found:
             forms = tuple(str(f) for f in raw.get("forms", []))
-            terms.append(Term(raw["term"].strip(), raw["severity"], raw["say_instead"].strip(),
-                              forms, shown, line))
+            terms.append(
+                Term(
+                    raw["term"].strip(),
+                    raw["severity"],
+                    raw["say_instead"].strip(),
+                    forms,
+                    shown,
+                    line,
+                )
+            )
     return TermList(tuple(terms)), problems
 
 
@@ -176,8 +199,10 @@ def check_text(
 def check_language(library: Library, sources: SourceMap, terms: TermList) -> list[Problem]:
     problems: list[Problem] = []
     for intent in library.intents.values():
-        for name, text, line in (("title", intent.title, intent.line),
-                                 ("answer", intent.answer, intent.answer_line)):
+        for name, text, line in (
+            ("title", intent.title, intent.line),
+            ("answer", intent.answer, intent.answer_line),
+        ):
             field = sources.field(intent.id, name, intent.file, line)
             problems += check_text(text, field, name, intent.id, terms)
     return problems

@@ -243,9 +243,12 @@ class Matcher:
         if not words or not self._raw_examples:
             return []
         query = " ".join(sorted(words))
-        fuzzy = process.cdist(
-            [query], self._example_texts, scorer=fuzz.ratio, dtype=np.uint8, workers=1
-        )[0].astype(np.float64) / 100.0
+        fuzzy = (
+            process.cdist(
+                [query], self._example_texts, scorer=fuzz.ratio, dtype=np.uint8, workers=1
+            )[0].astype(np.float64)
+            / 100.0
+        )
         keywords, profile = self._keyword_scores(words)
         example_scores = W_FUZZY * fuzzy + W_KEYWORDS * keywords
         # Each intent's best example: the examples sorted by intent once (at build), so one

@@ -94,18 +94,26 @@ class LibraryReloader:
         async with self._lock:
             try:
                 result, responder = await asyncio.wait_for(
-                    _in_daemon_thread(self._build), BUILD_TIMEOUT)
+                    _in_daemon_thread(self._build), BUILD_TIMEOUT
+                )
             except TimeoutError:
-                log.error("library reload took over %.0f s (%s); the previous library stays",
-                          BUILD_TIMEOUT, why)
+                log.error(
+                    "library reload took over %.0f s (%s); the previous library stays",
+                    BUILD_TIMEOUT,
+                    why,
+                )
                 return LoadResult(None, [])
             except Exception:  # a bug or a file vanishing mid-read must not stop the bot
                 log.exception("library reload failed (%s); the previous library stays", why)
                 return LoadResult(None, [])
             if responder is None:
                 errors = result.errors or result.problems
-                log.warning("library reload refused (%s): %d error(s); the previous library "
-                            "stays in service", why, len(errors))
+                log.warning(
+                    "library reload refused (%s): %d error(s); the previous library "
+                    "stays in service",
+                    why,
+                    len(errors),
+                )
                 for problem in errors:
                     log.warning("%s", problem)
                 return result

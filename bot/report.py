@@ -188,8 +188,10 @@ def format_report(report: Report, top: int = 15, unmatched: int = 15) -> list[st
             f"  {d.day}  {d.users:6}  {d.messages:8}  {rate(d.fallback, d.messages):7.1%}  "
             f"{rate(d.clarify, d.messages):7.1%}  {d.button:7}"
         )
-    lines += ["", f"top intents (typed + buttons), {min(top, len(report.intents))} "
-                  f"of {len(report.intents)}:"]
+    lines += [
+        "",
+        f"top intents (typed + buttons), {min(top, len(report.intents))} of {len(report.intents)}:",
+    ]
     for f in report.intents[:top]:
         lines.append(f"  {f.total:6}  {f.intent}  ({f.typed} typed, {f.buttons} buttons)")
     if report.unmatched:

@@ -12,10 +12,18 @@ from .cli_args import EXIT_OK, EXIT_PROBLEMS, positive_int
 from .report import Report, format_report, rate, read_report
 
 CSV_COLUMNS = (
-    "day", "people", "messages", "answered", "safety", "clarified", "fallback", "buttons",
-    "commands", "fallback_rate", "clarify_rate",
+    "day",
+    "people",
+    "messages",
+    "answered",
+    "safety",
+    "clarified",
+    "fallback",
+    "buttons",
+    "commands",
+    "fallback_rate",
+    "clarify_rate",
 )
-
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,8 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--days", type=positive_int, default=7, help="how many days back (default 7)")
     p.add_argument("--csv", type=Path, metavar="FILE", help="also write the daily figures here")
     p.add_argument("--db", type=Path, help="the analytics database (default: DATABASE_PATH)")
-    p.add_argument("--top", type=positive_int, default=15,
-                   help="how many intents and groups to list")
+    p.add_argument(
+        "--top", type=positive_int, default=15, help="how many intents and groups to list"
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -34,11 +43,21 @@ def write_csv(report: Report, path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for d in report.days:
-            writer.writerow((
-                d.day, d.users, d.messages, d.answer, d.safety, d.clarify, d.fallback, d.button,
-                d.command, f"{rate(d.fallback, d.messages):.4f}",
-                f"{rate(d.clarify, d.messages):.4f}",
-            ))
+            writer.writerow(
+                (
+                    d.day,
+                    d.users,
+                    d.messages,
+                    d.answer,
+                    d.safety,
+                    d.clarify,
+                    d.fallback,
+                    d.button,
+                    d.command,
+                    f"{rate(d.fallback, d.messages):.4f}",
+                    f"{rate(d.clarify, d.messages):.4f}",
+                )
+            )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -50,8 +69,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         report = read_report(path, args.days)
     except FileNotFoundError:
-        print(f"No analytics database at {path} yet: it is made when the bot first runs.",
-              file=sys.stderr)
+        print(
+            f"No analytics database at {path} yet: it is made when the bot first runs.",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     except sqlite3.Error as exc:
         print(f"Could not read {path}: {exc}", file=sys.stderr)

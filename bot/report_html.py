@@ -86,8 +86,10 @@ def _level(value: float) -> str:
 
 
 def _card(value: str, label: str, level: str = "") -> str:
-    return (f'<div class="card {level}"><div class="value">{escape(value)}</div>'
-            f'<div class="label">{escape(label)}</div></div>')
+    return (
+        f'<div class="card {level}"><div class="value">{escape(value)}</div>'
+        f'<div class="label">{escape(label)}</div></div>'
+    )
 
 
 def _cards(report: Report) -> str:
@@ -95,17 +97,24 @@ def _cards(report: Report) -> str:
     n = len(report.outcomes) or 1
     misses, alarms = len(report.safety_misses), len(report.safety_false_alarms)
     cards = [
-        _card(_pct(report.accuracy), "accuracy (safety cases count twice)",
-              _level(report.accuracy)),
+        _card(
+            _pct(report.accuracy), "accuracy (safety cases count twice)", _level(report.accuracy)
+        ),
         _card(_pct(report.plain_accuracy), "plain accuracy"),
         _card(str(len(report.outcomes)), "messages tested"),
-        _card(_pct(wrong / n), "answered with the wrong answer",
-              "good" if not wrong else "fair" if wrong / n < WRONG_BAD else "bad"),
+        _card(
+            _pct(wrong / n),
+            "answered with the wrong answer",
+            "good" if not wrong else "fair" if wrong / n < WRONG_BAD else "bad",
+        ),
         _card(_pct(report.rate(Action.ANSWER) + report.rate(Action.SAFETY)), "answered"),
         _card(_pct(report.rate(Action.CLARIFY)), "asked which one they meant"),
         _card(_pct(report.rate(Action.FALLBACK)), "got the 'not sure' reply"),
-        _card(f"{misses} / {alarms}", "safety misses / safety false alarms",
-              "bad" if misses else "fair" if alarms else "good"),
+        _card(
+            f"{misses} / {alarms}",
+            "safety misses / safety false alarms",
+            "bad" if misses else "fair" if alarms else "good",
+        ),
     ]
     return f'<div class="cards">{"".join(cards)}</div>'
 
@@ -131,8 +140,10 @@ def _recall(report: Report) -> str:
 def _confusions(report: Report, limit: int) -> str:
     pairs = report.confusions.most_common(limit)
     if not pairs:
-        return "<section><h2>Confusions</h2><p class='empty'>None: every message was right.</p>" \
-               "</section>"
+        return (
+            "<section><h2>Confusions</h2><p class='empty'>None: every message was right.</p>"
+            "</section>"
+        )
     top = pairs[0][1]
     rows = "".join(
         f"<tr><td><code>{escape(expected)}</code></td><td><code>{escape(got)}</code></td>"

@@ -142,8 +142,10 @@ class Responder:
             )
         )
         better = decide(more, verdict, self.thresholds)
-        if better.action is Action.ANSWER and better.intent in related and (
-            decision.action is not Action.ANSWER or better.score > decision.score + 0.05
+        if (
+            better.action is Action.ANSWER
+            and better.intent in related
+            and (decision.action is not Action.ANSWER or better.score > decision.score + 0.05)
         ):
             return better, more
         return decision, candidates

@@ -90,7 +90,9 @@ class Cue:
 
     def finditer(self, text: str) -> Iterator[Hit]:
         """Every match, left to right, without overlaps, as `re.finditer` gives them."""
-        lasts = {i: a.last_then(text) for i, a in enumerate(self.alternatives) if isinstance(a, Pair)}
+        lasts = {
+            i: a.last_then(text) for i, a in enumerate(self.alternatives) if isinstance(a, Pair)
+        }
         ahead: dict[int, Hit | None] = {}  # each alternative's next match, kept while still ahead
         pos = 0
         while pos <= len(text):
@@ -108,9 +110,9 @@ class Cue:
             pos = max(best[1].end, best[1].start + 1)
 
 
-def _search(alternative: Alternative, text: str, pos: int, last: tuple[int, int] | None) -> (
-    Hit | None
-):
+def _search(
+    alternative: Alternative, text: str, pos: int, last: tuple[int, int] | None
+) -> Hit | None:
     if isinstance(alternative, Pair):
         return alternative.search(text, pos, last)
     found = alternative.search(text, pos)
@@ -141,7 +143,9 @@ EMERGENCY_CUES = (
         r"come round|coming round|come to|coming to|moving|answering me|reacting|"
         r"open (?:his|her|their|my) eyes)\b",
     ),
-    _cue("unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"),
+    _cue(
+        "unresponsive", r"\b(?:unresponsive|unrespons\w*|uncon\w*ious\w*|unconcious|unconsious)\b"
+    ),
     _cue(
         "out cold",
         # "collapsed veins" is about injecting, not a person who has collapsed.
@@ -304,7 +308,9 @@ CRISIS_PAST = re.compile(
     r"\b(?:years ago|months ago|weeks ago|last year|to suicide|died by suicide|"
     r"took (?:his|her|their) own life|killed (?:himself|herself|themselves))\b"
 )
-NEGATED = re.compile(r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$")
+NEGATED = re.compile(
+    r"\b(?:not|no|never|nothing|dont|don t|do not|wouldnt|would not|isnt)\s+(?:\w+\s+){0,2}$"
+)
 
 
 LEARNED = "learned"  # the reason of a verdict that the learned layer, not a cue, made sure

@@ -58,8 +58,10 @@ _AT = r"(?:\s*@\s*|\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
 _LABEL = r"(?!(?:dot|at)\b)[\w-]+"  # "at home dot dot dot" is not an address
 _TLD = r"(?!(?:dot|at)\b)[a-z]{2,6}"
 # Mail services people name without the ".com" ("john@gmail", "john at hotmail").
-_PROVIDERS = (r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet|protonmail|aol"
-              r"|ymail|msn|yandex|gmx)")
+_PROVIDERS = (
+    r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet|protonmail|aol"
+    r"|ymail|msn|yandex|gmx)"
+)
 EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*", re.IGNORECASE)
 # Written out: "john dot smith at gmail dot com", "john(at)gmail(dot)com", "jo at gmail.com".
 # After a spoken "at" the address must end in a dot and a word of letters, or name a mail
@@ -82,18 +84,26 @@ URL = re.compile(
 HANDLE = re.compile(r"(?<![\w@])@\w+")
 
 # ------------------------------------------------------------------ dates of birth
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_ORDINAL_WORDS = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
-                  r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
-                  r"|nineteenth")
-_DAY = (rf"(?:(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
-        rf"|(?:(?:twenty|thirty)[\s-]?)?(?:{_ORDINAL_WORDS})|twentieth|thirtieth)")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORDINAL_WORDS = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+    r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth"
+)
+_DAY = (
+    rf"(?:(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+    rf"|(?:(?:twenty|thirty)[\s-]?)?(?:{_ORDINAL_WORDS})|twentieth|thirtieth)"
+)
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
-_YEAR = (rf"(?:(?:19|20)\d\d|'?\d\d|nineteen(?:[\s-]+(?:oh|o)[\s-]+(?:{_UNITS})"
-         rf"|[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
-         rf"|nineteen)|[\s-]+(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-         rf"(?:[\s-]+(?:{_UNITS}))?)|two\s+thousand(?:\s+and)?(?:[\s-]+\w+)?)")
+_YEAR = (
+    rf"(?:(?:19|20)\d\d|'?\d\d|nineteen(?:[\s-]+(?:oh|o)[\s-]+(?:{_UNITS})"
+    rf"|[\s-]+(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    rf"|nineteen)|[\s-]+(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    rf"(?:[\s-]+(?:{_UNITS}))?)|two\s+thousand(?:\s+and)?(?:[\s-]+\w+)?)"
+)
 # "12 march 1985", "12th of march, 85", "march 12th 1985", "the twelfth of march nineteen
 # eighty five". A day and month alone ("since 12 march") or a month and year are not enough to
 # pick anyone out, so they stay.
@@ -114,9 +124,22 @@ _ZERO_LIKE = "oOоОοΟ"  # Latin, Cyrillic and Greek O, written for 0
 _DIGITISH = re.compile(rf"(?<![^\W\d_])[\d{_ZERO_LIKE}]+(?![^\W\d_])")
 # Where a phone number could start (+, 00 or 0) and the digits and punctuation after it.
 PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s().\-/]{6,30}\d")
-_SPOKEN = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
-           "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-           "eight": "8", "nine": "9"}
+_SPOKEN = {
+    "zero": "0",
+    "oh": "0",
+    "o": "0",
+    "nought": "0",
+    "nil": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
 _TOKEN = rf"(?:\d+|(?:{'|'.join(_SPOKEN)}|double|triple)(?![\w']))"
 SPOKEN_DIGITS = re.compile(rf"(?<![\w']){_TOKEN}(?:[\s,.\-]+{_TOKEN}){{2,}}", re.IGNORECASE)
 # Six or more digits with up to three separators between each: card, account, NHS and Telegram
@@ -152,8 +175,11 @@ def _undisguised(text: str) -> str:
 
 
 def _phone_shaped(digits: str, international: bool) -> bool:
-    return 8 <= len(digits) <= 15 if international else digits.startswith("0") and (
-        10 <= len(digits) <= 11)
+    return (
+        8 <= len(digits) <= 15
+        if international
+        else digits.startswith("0") and (10 <= len(digits) <= 11)
+    )
 
 
 def _phones(text: str) -> Spans:
@@ -166,8 +192,11 @@ def _phones(text: str) -> Spans:
             raw = match.raw_string.lstrip("(")
             digits = "".join(c for c in raw if c.isdigit())
             international = raw.startswith(("+", "00"))
-            if (international or digits.startswith("0")) and is_possible_number(match.number) \
-                    and _phone_shaped(digits, international):
+            if (
+                (international or digits.startswith("0"))
+                and is_possible_number(match.number)
+                and _phone_shaped(digits, international)
+            ):
                 yield offset + match.start, offset + match.end, "[phone]"
 
 
@@ -233,8 +262,12 @@ def _replace(text: str, spans: Spans) -> str:
 
 def _numberish(word: str) -> bool:
     core = word.strip(".,;:!?()[]\"'")
-    return not core or core.lower() in _SPOKEN or core.lower() in ("double", "triple") or all(
-        c.isdigit() or c in _ZERO_LIKE or c in "+-/_," for c in core)
+    return (
+        not core
+        or core.lower() in _SPOKEN
+        or core.lower() in ("double", "triple")
+        or all(c.isdigit() or c in _ZERO_LIKE or c in "+-/_," for c in core)
+    )
 
 
 def _cut(text: str, limit: int) -> str:

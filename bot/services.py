@@ -60,8 +60,9 @@ def kinds_for(intent_id: str | None, library: Library | None = None) -> tuple[st
     return DEFAULT_KINDS.get(intent_id, ())
 
 
-def kinds_on_offer(reply: Reply, directory: Directory | None,
-                   library: Library | None = None) -> tuple[str, ...]:
+def kinds_on_offer(
+    reply: Reply, directory: Directory | None, library: Library | None = None
+) -> tuple[str, ...]:
     """Kinds worth listing under this reply: some service in the directory offers them."""
     if directory is None or reply.action is not Action.ANSWER:
         return ()
@@ -103,8 +104,9 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else dt.datetime.now(dt.UTC)
 
 
-def nearest_text(directory: Directory, near: Point, kinds: tuple[str, ...] = (),
-                 now: dt.datetime | None = None) -> str:
+def nearest_text(
+    directory: Directory, near: Point, kinds: tuple[str, ...] = (), now: dt.datetime | None = None
+) -> str:
     """The nearest 3 services offering any of `kinds` (all kinds if empty), with distances
     and whether each is open now."""
     moment = _now(now)
@@ -113,8 +115,10 @@ def nearest_text(directory: Directory, near: Point, kinds: tuple[str, ...] = (),
     parts = [EXAMPLE_LINE] if directory.example else []
     offering = directory.offering(kinds)
     if not offering:
-        parts.append(f"I don't know a local service for {_label(kinds)} yet. "
-                     "These are the nearest services I know:")
+        parts.append(
+            f"I don't know a local service for {_label(kinds)} yet. "
+            "These are the nearest services I know:"
+        )
         offering, kinds = list(directory.services), ()
     elif kinds:
         parts.append(f"The nearest places for {_label(kinds)} to {where}:")
@@ -123,8 +127,10 @@ def nearest_text(directory: Directory, near: Point, kinds: tuple[str, ...] = (),
     found = nearest(offering, near, NEAREST)
     parts += [_block(s, moment, miles, n) for n, (s, miles) in enumerate(found, 1)]
     if found and found[0][1] > FAR_MILES:
-        parts.append(f"My list only covers {_places(offering)}, so these may be too far. "
-                     "The national services in my other answers can help wherever you are.")
+        parts.append(
+            f"My list only covers {_places(offering)}, so these may be too far. "
+            "The national services in my other answers can help wherever you are."
+        )
     parts.append("Opening times can change, so ring first if you can.")
     if near.label is None:
         parts.append(PRIVACY_LINE)
@@ -133,13 +139,21 @@ def nearest_text(directory: Directory, near: Point, kinds: tuple[str, ...] = (),
 
 def _ask_where(directory: Directory) -> str:
     district = directory.services[0].district
-    return (f"To see the nearest, share your location, or type your town or the first part of "
-            f"your postcode (like {district}). {PRIVACY_LINE}")
+    return (
+        f"To see the nearest, share your location, or type your town or the first part of "
+        f"your postcode (like {district}). {PRIVACY_LINE}"
+    )
 
 
-def local_services_text(reply: Reply, directory: Directory | None, near: Point | None = None,
-                        *, library: Library | None = None, text: str = "",
-                        now: dt.datetime | None = None) -> str:
+def local_services_text(
+    reply: Reply,
+    directory: Directory | None,
+    near: Point | None = None,
+    *,
+    library: Library | None = None,
+    text: str = "",
+    now: dt.datetime | None = None,
+) -> str:
     """Extra text to send under `reply`: '' when there is nothing local to add (no directory,
     a safety answer, an answer that is not about where to go, nothing in the directory).
 
@@ -161,14 +175,21 @@ def local_services_text(reply: Reply, directory: Directory | None, near: Point |
         parts.append(f"Local places for {_label(kinds)}:")
         parts += [_block(s, moment, None, n) for n, s in enumerate(offering, 1)]
     else:
-        parts.append(f"I know {len(offering)} local places for {_label(kinds)} in "
-                     f"{_places(offering)}.")
+        parts.append(
+            f"I know {len(offering)} local places for {_label(kinds)} in {_places(offering)}."
+        )
     parts.append(_ask_where(directory))
     return "\n\n".join(parts)
 
 
-def place_answer(text: str, directory: Directory | None, last_intent: str | None = None,
-                 *, library: Library | None = None, now: dt.datetime | None = None) -> str | None:
+def place_answer(
+    text: str,
+    directory: Directory | None,
+    last_intent: str | None = None,
+    *,
+    library: Library | None = None,
+    now: dt.datetime | None = None,
+) -> str | None:
     """The nearest services when a message is only a place the directory knows ("LS1",
     "Leeds"); None when it is not, so the message goes to the responder as usual."""
     if directory is None:
@@ -179,9 +200,15 @@ def place_answer(text: str, directory: Directory | None, last_intent: str | None
     return nearest_text(directory, point_of(place), kinds_for(last_intent, library), now)
 
 
-def location_answer(latitude: float, longitude: float, directory: Directory,
-                    last_intent: str | None = None, *, library: Library | None = None,
-                    now: dt.datetime | None = None) -> str:
+def location_answer(
+    latitude: float,
+    longitude: float,
+    directory: Directory,
+    last_intent: str | None = None,
+    *,
+    library: Library | None = None,
+    now: dt.datetime | None = None,
+) -> str:
     """The nearest services to a shared location, for the kinds of the last answer (or all)."""
     near = Point(latitude, longitude)
     return nearest_text(directory, near, kinds_for(last_intent, library), now)
@@ -203,11 +230,14 @@ def _intent_kind_problems(library: Library) -> list[Problem]:
     for intent in library.intents.values():
         for kind in intent.local_services:
             if kind not in KINDS:
-                problems.append(Problem(intent.file, intent.line,
-                                        f"'{kind}' in local_services of '{intent.id}' is not a "
-                                        "kind of service",
-                                        _did_you_mean(kind, KINDS) or f"use one of: "
-                                        f"{', '.join(KINDS)}"))
+                problems.append(
+                    Problem(
+                        intent.file,
+                        intent.line,
+                        f"'{kind}' in local_services of '{intent.id}' is not a kind of service",
+                        _did_you_mean(kind, KINDS) or f"use one of: {', '.join(KINDS)}",
+                    )
+                )
     return problems
 
 
@@ -220,12 +250,19 @@ def _configured_file() -> tuple[Path | None, list[Problem]]:
         return Settings().services_file, []
     except ValidationError as exc:
         names = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e["loc"])
-        return None, [Problem(".env", 1, f"the settings cannot be read ({names})",
-                              "fix them in .env or the environment (see .env.example)")]
+        return None, [
+            Problem(
+                ".env",
+                1,
+                f"the settings cannot be read ({names})",
+                "fix them in .env or the environment (see .env.example)",
+            )
+        ]
 
 
-def check_services(path: Path | None, library: Library | None,
-                   use_settings: bool = True) -> ServicesCheck:
+def check_services(
+    path: Path | None, library: Library | None, use_settings: bool = True
+) -> ServicesCheck:
     """What `hrbot check` reports about local services: the file given, else SERVICES_FILE."""
     problems = _intent_kind_problems(library) if library else []
     if path is None and use_settings:
@@ -239,8 +276,11 @@ def check_services(path: Path | None, library: Library | None,
         errors = len([p for p in result.problems if p.severity == "error"])
         return ServicesCheck(problems, f"{errors} error(s) in the local services file {path}")
     example = " (EXAMPLE DATA)" if result.directory.example else ""
-    return ServicesCheck(problems, f"OK: {len(result.directory.services)} local services, "
-                                   f"{len(result.directory.gazetteer)} places in {path}{example}")
+    return ServicesCheck(
+        problems,
+        f"OK: {len(result.directory.services)} local services, "
+        f"{len(result.directory.gazetteer)} places in {path}{example}",
+    )
 
 
 def load_configured(path: Path | None) -> ServicesResult | None:

@@ -18,11 +18,38 @@ EARTH_RADIUS_MILES = 3958.8
 # A UK postcode typed with or without its space: the district is the first half.
 _POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\d[a-z]{2})?$")
 # Words around a place name that do not change which place is meant ("im in leeds").
-FILLER = frozenset({
-    "i", "am", "im", "in", "near", "nr", "around", "at", "my", "postcode", "post", "code", "is",
-    "its", "the", "area", "town", "city", "centre", "center", "me", "to", "from", "of", "by",
-    "please", "pls", "uk",
-})
+FILLER = frozenset(
+    {
+        "i",
+        "am",
+        "im",
+        "in",
+        "near",
+        "nr",
+        "around",
+        "at",
+        "my",
+        "postcode",
+        "post",
+        "code",
+        "is",
+        "its",
+        "the",
+        "area",
+        "town",
+        "city",
+        "centre",
+        "center",
+        "me",
+        "to",
+        "from",
+        "of",
+        "by",
+        "please",
+        "pls",
+        "uk",
+    }
+)
 # Words that introduce a place inside a longer message ("needle exchange in leeds").
 BEFORE_PLACE = frozenset({"in", "near", "nr", "around", "from", "at"})
 PLACE_MAX_WORDS = 4

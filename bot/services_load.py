@@ -48,33 +48,52 @@ def _problem(doc: YamlDoc, error: ValidationError) -> Problem:
         return Problem(doc.file, line, f"'{error.instance}' is not a kind of service", hint)
     if v in ("minimum", "maximum") and last in ("latitude", "longitude"):
         return Problem(
-            doc.file, line, f"{last} {error.instance} is outside the UK",
+            doc.file,
+            line,
+            f"{last} {error.instance} is outside the UK",
             "check latitude and longitude are not swapped: Leeds is latitude 53.80, "
             "longitude -1.55 (west of Greenwich is negative)",
         )
     if v == "pattern" and last == "postcode":
-        return Problem(doc.file, line, f"'{error.instance}' is not a full UK postcode",
-                       "write the whole postcode, like LS1 4AP")
+        return Problem(
+            doc.file,
+            line,
+            f"'{error.instance}' is not a full UK postcode",
+            "write the whole postcode, like LS1 4AP",
+        )
     if v == "pattern" and last == "phone":
-        return Problem(doc.file, line, f"'{error.instance}' is not a phone number",
-                       "digits and spaces only, like 0113 496 0000")
+        return Problem(
+            doc.file,
+            line,
+            f"'{error.instance}' is not a phone number",
+            "digits and spaces only, like 0113 496 0000",
+        )
     if v == "pattern" and len(path) > 1 and path[-2] == "closed_on":
-        return Problem(doc.file, line, f"'{error.instance}' is not a date",
-                       "write it as YYYY-MM-DD")
+        return Problem(
+            doc.file, line, f"'{error.instance}' is not a date", "write it as YYYY-MM-DD"
+        )
     if v == "oneOf" and last in WEEKDAYS:
-        return Problem(doc.file, line, f"the hours for {last} are not readable",
-                       "write closed, one time range like 09:00-17:30, or a list of them")
+        return Problem(
+            doc.file,
+            line,
+            f"the hours for {last} are not readable",
+            "write closed, one time range like 09:00-17:30, or a list of them",
+        )
     if v == "required" and last == "hours":
-        return Problem(doc.file, line, f"{error.message.split(chr(39))[1]} is missing in {where}",
-                       "give every day of the week; write closed for a day it is shut")
+        return Problem(
+            doc.file,
+            line,
+            f"{error.message.split(chr(39))[1]} is missing in {where}",
+            "give every day of the week; write closed for a day it is shut",
+        )
     if v == "uniqueItems":
         return Problem(doc.file, line, f"{where} lists the same thing twice", "keep one of them")
     return _schema_problem(doc, error)
 
 
-def _hours(doc: YamlDoc, path: tuple[str | int, ...], raw: dict[str, Any]) -> tuple[
-    Hours | None, list[Problem]
-]:
+def _hours(
+    doc: YamlDoc, path: tuple[str | int, ...], raw: dict[str, Any]
+) -> tuple[Hours | None, list[Problem]]:
     if "hours" not in raw:
         return None, []
     days, problems = [], []
@@ -83,15 +102,24 @@ def _hours(doc: YamlDoc, path: tuple[str | int, ...], raw: dict[str, Any]) -> tu
         days.append(ranges)
         for index, message in found:
             where = (*path, "hours", day) + ((index,) if index >= 0 else ())
-            problems.append(Problem(doc.file, doc.line(where), f"{day}: {message}",
-                                    "write times like 09:00-17:30 (24-hour clock, UK time)"))
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line(where),
+                    f"{day}: {message}",
+                    "write times like 09:00-17:30 (24-hour clock, UK time)",
+                )
+            )
     closed: set[dt.date] = set()
     for index, text in enumerate(raw.get("closed_on", ())):
         try:
             closed.add(dt.date.fromisoformat(text))
         except ValueError:
-            problems.append(Problem(doc.file, doc.line((*path, "closed_on", index)),
-                                    f"'{text}' is not a real date"))
+            problems.append(
+                Problem(
+                    doc.file, doc.line((*path, "closed_on", index)), f"'{text}' is not a real date"
+                )
+            )
     return Hours(tuple(days), frozenset(closed)), problems
 
 
@@ -99,8 +127,14 @@ def _service(doc: YamlDoc, index: int, raw: dict[str, Any]) -> tuple[Service, li
     path: tuple[str | int, ...] = ("services", index)
     hours, problems = _hours(doc, path, raw)
     if "closed_on" in raw and "hours" not in raw:
-        problems.append(Problem(doc.file, doc.line((*path, "closed_on")),
-                                "closed_on needs hours", "add the opening hours too"))
+        problems.append(
+            Problem(
+                doc.file,
+                doc.line((*path, "closed_on")),
+                "closed_on needs hours",
+                "add the opening hours too",
+            )
+        )
     service = Service(
         id=raw["id"],
         name=raw["name"].strip(),
@@ -126,12 +160,24 @@ def _phone_checks(service: Service, example: bool, doc: YamlDoc, index: int) -> 
     line = doc.line(("services", index, "phone"))
     drama = service.phone.replace(" ", "").startswith(DRAMA_PREFIXES)
     if example and not drama:
-        return [Problem(doc.file, line, "example data must not carry a real phone number",
-                        "use Ofcom's drama range 01632 960000 to 960999, or leave it out")]
+        return [
+            Problem(
+                doc.file,
+                line,
+                "example data must not carry a real phone number",
+                "use Ofcom's drama range 01632 960000 to 960999, or leave it out",
+            )
+        ]
     if not example and drama:
-        return [Problem(doc.file, line, f"{service.phone} is a made-up drama number",
-                        "put the service's real number, or set example_data: true",
-                        severity="warning")]
+        return [
+            Problem(
+                doc.file,
+                line,
+                f"{service.phone} is a made-up drama number",
+                "put the service's real number, or set example_data: true",
+                severity="warning",
+            )
+        ]
     return []
 
 
@@ -145,10 +191,16 @@ def _spread(services: list[Service], key: str, limit: float, what: str) -> list[
         for other in group[1:]:
             miles = miles_between(first.latitude, first.longitude, other.latitude, other.longitude)
             if miles > limit:
-                problems.append(Problem(
-                    other.file, other.line,
-                    f"'{other.id}' is {miles:.0f} miles from '{first.id}' but has the same {what}",
-                    f"check its {what} and its latitude/longitude", severity="warning"))
+                problems.append(
+                    Problem(
+                        other.file,
+                        other.line,
+                        f"'{other.id}' is {miles:.0f} miles from '{first.id}' "
+                        f"but has the same {what}",
+                        f"check its {what} and its latitude/longitude",
+                        severity="warning",
+                    )
+                )
     return problems
 
 
@@ -158,21 +210,36 @@ def _cross_checks(services: list[Service], example: bool, doc: YamlDoc) -> list[
     for index, service in enumerate(services):
         if service.id in first:
             other = first[service.id]
-            problems.append(Problem(service.file, service.line,
-                                    f"the id '{service.id}' is used twice",
-                                    f"it is also at {other.file}:{other.line}"))
+            problems.append(
+                Problem(
+                    service.file,
+                    service.line,
+                    f"the id '{service.id}' is used twice",
+                    f"it is also at {other.file}:{other.line}",
+                )
+            )
         first.setdefault(service.id, service)
         problems += _phone_checks(service, example, doc, index)
         looks_fake = "example" in service.name.casefold()
         if example and not looks_fake:
-            problems.append(Problem(service.file, doc.line(("services", index, "name")),
-                                    "example data needs an obviously made-up name",
-                                    "put 'Example' in the name, like 'Example Pharmacy'"))
+            problems.append(
+                Problem(
+                    service.file,
+                    doc.line(("services", index, "name")),
+                    "example data needs an obviously made-up name",
+                    "put 'Example' in the name, like 'Example Pharmacy'",
+                )
+            )
         if not example and looks_fake:
-            problems.append(Problem(service.file, doc.line(("services", index, "name")),
-                                    f"'{service.name}' looks like example data",
-                                    "replace it with a real service, or set example_data: true",
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    service.file,
+                    doc.line(("services", index, "name")),
+                    f"'{service.name}' looks like example data",
+                    "replace it with a real service, or set example_data: true",
+                    severity="warning",
+                )
+            )
     problems += _spread(services, "place", PLACE_SPREAD_MILES, "place")
     problems += _spread(services, "district", DISTRICT_SPREAD_MILES, "postcode district")
     return problems
@@ -191,9 +258,12 @@ def _coordinate_problems(doc: YamlDoc) -> dict[tuple[str | int, ...], Problem]:
             if not math.isfinite(value) or abs(value) > limit:
                 path = ("services", index, key)
                 found[path] = Problem(
-                    doc.file, doc.line(path), f"{key} {value} is not a place on Earth",
+                    doc.file,
+                    doc.line(path),
+                    f"{key} {value} is not a place on Earth",
                     f"write it in decimal degrees from -{limit:g} to {limit:g}: Leeds is "
-                    "latitude 53.80, longitude -1.55 (west of Greenwich is negative)")
+                    "latitude 53.80, longitude -1.55 (west of Greenwich is negative)",
+                )
     return found
 
 
@@ -204,8 +274,11 @@ def load_services(path: Path | str) -> ServicesResult:
     if doc is None:
         return ServicesResult(None, problems)
     coordinates = _coordinate_problems(doc)
-    errors = [e for e in _validator("services").iter_errors(doc.data)
-              if tuple(e.absolute_path) not in coordinates]  # said once, by the clearer check
+    errors = [
+        e
+        for e in _validator("services").iter_errors(doc.data)
+        if tuple(e.absolute_path) not in coordinates
+    ]  # said once, by the clearer check
     if errors or coordinates:
         found = [*coordinates.values(), *(_problem(doc, e) for e in errors)]
         return ServicesResult(None, problems + sorted(found, key=lambda p: p.line))

@@ -45,7 +45,9 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
         hide_input_in_errors=True,  # pydantic would quote the whole value; `explain` cuts it
     )
 
@@ -123,8 +125,7 @@ class Settings(BaseSettings):
     @classmethod
     def _not_too_long(cls, value: object) -> object:
         if isinstance(value, str) and len(value) > MAX_SETTING_CHARS:
-            raise ValueError(f"too long ({len(value):,} characters; at most "
-                             f"{MAX_SETTING_CHARS:,})")
+            raise ValueError(f"too long ({len(value):,} characters; at most {MAX_SETTING_CHARS:,})")
         return value
 
     @property

@@ -136,7 +136,7 @@ def build_application(
     commands = [*CORE_COMMANDS, *_register_extensions(application)]
     application.bot_data[h.MENU] = commands
     application.bot_data[h.EXTRA_COMMANDS] = frozenset(
-        name for name, _ in commands[len(CORE_COMMANDS):]
+        name for name, _ in commands[len(CORE_COMMANDS) :]
     )
     for handler in _core_handlers():
         application.add_handler(handler, group=CORE_GROUP)
@@ -155,8 +155,10 @@ def _core_handlers() -> list[Any]:
         MessageHandler(filters.COMMAND & NEW, h.on_unknown_command),
         MessageHandler(filters.TEXT & ~filters.COMMAND & NEW_OR_EDITED, h.on_text),
         CallbackQueryHandler(h.on_button),
-        MessageHandler(PRIVATE & NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE),
-                       h.canned(texts.VOICE)),
+        MessageHandler(
+            PRIVATE & NEW & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE),
+            h.canned(texts.VOICE),
+        ),
         MessageHandler(PRIVATE & NEW_OR_EDITED & filters.CAPTION & media, h.on_caption),
         MessageHandler(PRIVATE & NEW & (filters.VIDEO | filters.ANIMATION), h.canned(texts.VIDEO)),
         MessageHandler(PRIVATE & NEW & filters.PHOTO, h.canned(texts.PHOTO)),
@@ -165,13 +167,15 @@ def _core_handlers() -> list[Any]:
         MessageHandler(PRIVATE & NEW & filters.Document.ALL, h.canned(texts.DOCUMENT)),
         MessageHandler(PRIVATE & NEW & filters.CONTACT, h.canned(texts.CONTACT, topics=True)),
         MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, h.on_added_to_group),
-        MessageHandler(PRIVATE & NEW & ~filters.StatusUpdate.ALL,
-                       h.canned(texts.OTHER, topics=True)),
+        MessageHandler(
+            PRIVATE & NEW & ~filters.StatusUpdate.ALL, h.canned(texts.OTHER, topics=True)
+        ),
     ]
 
 
-def _register_extensions(application: Application[Any, Any, Any, Any, Any, Any],
-                         ) -> list[tuple[str, str]]:
+def _register_extensions(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> list[tuple[str, str]]:
     """Call register(application) of each extension module that exists; return its commands."""
     commands: list[tuple[str, str]] = []
     for name in EXTENSIONS:
@@ -198,15 +202,17 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         log.warning("could not set the command menu (%s)", type(exc).__name__)
     await set_profile(application.bot, application.bot_data[h.SETTINGS])
     application.bot_data[HEARTBEAT] = start_heartbeat(
-        application.bot_data[h.SETTINGS].heartbeat_file, lambda: application.running)
+        application.bot_data[h.SETTINGS].heartbeat_file, lambda: application.running
+    )
     directory = application.bot_data.get(WATCH)
     if directory is not None:
         from .reload import watch_library
 
         settings: Settings = application.bot_data[h.SETTINGS]
         stop = asyncio.Event()
-        task = asyncio.create_task(watch_library(
-            application.bot_data[h.HUB], directory, stop, settings.reload_seconds))
+        task = asyncio.create_task(
+            watch_library(application.bot_data[h.HUB], directory, stop, settings.reload_seconds)
+        )
         application.bot_data[WATCHER] = (stop, task)
 
 

@@ -218,8 +218,12 @@ def text_to_answer(update: Update, bot: Bot) -> str | None:
 def _reply(responder: Responder, text: str, last: str | None, found: Triaged | None) -> Reply:
     """The reply, from the reading made on arrival when it is of this text by this responder
     (a reload may have swapped it since)."""
-    if found is None or found.responder is not responder or found.text != text or (
-            found.reading.empty):
+    if (
+        found is None
+        or found.responder is not responder
+        or found.text != text
+        or (found.reading.empty)
+    ):
         return responder.reply(text, last)
     return responder.reply_for(*responder.understand_reading(found.reading, last))
 
@@ -318,8 +322,9 @@ async def _answer_press(update: Update, context: Context, chat_id: int, intent: 
     _record(hub, "button", intent, update.effective_user)
 
 
-async def _show_menu(update: Update, context: Context, chat_id: int,
-                     menu: InlineKeyboardMarkup) -> None:
+async def _show_menu(
+    update: Update, context: Context, chat_id: int, menu: InlineKeyboardMarkup
+) -> None:
     """Swap the buttons under the pressed message; if it can no longer be edited (too old,
     deleted), send the menu as a new message."""
     query = update.callback_query
@@ -335,8 +340,9 @@ async def _show_menu(update: Update, context: Context, chat_id: int,
 
 
 # ---------------------------------------------------------------------- commands
-async def _command_reply(update: Update, context: Context, name: str, text: str,
-                         topics: bool) -> None:
+async def _command_reply(
+    update: Update, context: Context, name: str, text: str, topics: bool
+) -> None:
     chat = update.effective_chat
     if chat is None:
         return
@@ -355,8 +361,9 @@ async def on_start(update: Update, context: Context) -> None:
 
 
 async def on_help(update: Update, context: Context) -> None:
-    text = _with_hint(texts.help_text(_can_forget(context)), _is_group(update.effective_chat),
-                      context.bot)
+    text = _with_hint(
+        texts.help_text(_can_forget(context)), _is_group(update.effective_chat), context.bot
+    )
     await _command_reply(update, context, "help", text, topics=False)
 
 
@@ -409,8 +416,10 @@ async def on_error(update: object, context: Context) -> None:
     person once, briefly, to send their message again."""
     error = context.error
     if isinstance(error, Conflict):
-        log.error("another copy of this bot is getting updates with the same token "
-                  "(409 Conflict): run only one")
+        log.error(
+            "another copy of this bot is getting updates with the same token "
+            "(409 Conflict): run only one"
+        )
         if context.bot_data.get(STOP_ON_CONFLICT):
             context.bot_data[CONFLICTED] = True
             context.application.stop_running()

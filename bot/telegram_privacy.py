@@ -138,8 +138,10 @@ async def stats_text(context: Context, days: int) -> str:
         return FIGURES_UNREADABLE.format(error=type(exc).__name__)
     lines = format_report(report, top=10, unmatched=0)
     if report.unmatched:
-        lines += ["", f"{sum(g.count for g in report.unmatched)} unmatched message(s) kept. "
-                  + STATS_FOOTER]
+        lines += [
+            "",
+            f"{sum(g.count for g in report.unmatched)} unmatched message(s) kept. " + STATS_FOOTER,
+        ]
     return "\n".join(lines)
 
 
@@ -155,8 +157,11 @@ async def on_reload(update: Update, context: Context) -> None:
     result = await reload_library(_hub(context), directory)
     if result.library is not None:
         library = result.library
-        text = RELOADED.format(intents=len(library.intents), examples=library.example_count,
-                               warnings=len(result.problems))
+        text = RELOADED.format(
+            intents=len(library.intents),
+            examples=library.example_count,
+            warnings=len(result.problems),
+        )
     elif result.errors:
         text = NOT_RELOADED.format(errors=len(result.errors)) + "\n".join(
             str(p) for p in result.errors[:MAX_PROBLEMS_SHOWN]

@@ -155,8 +155,11 @@ class PriorityGate:
         self._dispatch()
 
     @contextlib.asynccontextmanager
-    async def held(self, key: Hashable | None = None, priority: int = ORDINARY,
-                   ) -> AsyncIterator[Ticket]:
+    async def held(
+        self,
+        key: Hashable | None = None,
+        priority: int = ORDINARY,
+    ) -> AsyncIterator[Ticket]:
         ticket = self.enter(key, priority)
         try:
             await self.wait(ticket)
@@ -271,7 +274,8 @@ class Arrival:
 
 
 _ARRIVAL: contextvars.ContextVar[Arrival | None] = contextvars.ContextVar(
-    "hrbot_arrival", default=None)
+    "hrbot_arrival", default=None
+)
 
 
 def arrival() -> Arrival | None:
@@ -355,8 +359,11 @@ class PriorityUpdateProcessor(BaseUpdateProcessor):
         job = self.workers.triage.submit(found)
 
         def promote(future: asyncio.Future[Any]) -> None:
-            if not future.cancelled() and future.exception() is None and \
-                    self._is_urgent_reading(future.result()):
+            if (
+                not future.cancelled()
+                and future.exception() is None
+                and self._is_urgent_reading(future.result())
+            ):
                 self.gate.promote(ticket)
 
         job.future.add_done_callback(promote)
@@ -389,8 +396,14 @@ PATIENT = Patience(attempts=12, retry_afters=12)
 
 # Causes of a NetworkError after which Telegram cannot have acted on the request: it never got
 # all of it. Anything else after a send (a read time-out, a dropped connection) may have.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout,
-            httpx.WriteError, httpx.UnsupportedProtocol)
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteTimeout,
+    httpx.WriteError,
+    httpx.UnsupportedProtocol,
+)
 NOT_REPEATABLE_PREFIXES = ("send", "forward", "copy")  # methods that make a new message
 
 
@@ -450,14 +463,23 @@ class PriorityRateLimiter(BaseRateLimiter[Patience]):
                 await self._pause(exc.retry_after, endpoint)
             except NetworkError as exc:  # 5xx, connection errors and time-outs
                 if endpoint.startswith(NOT_REPEATABLE_PREFIXES) and not _nothing_sent(exc):
-                    log.warning("Telegram %s: sent, but no answer came (%s); not sending it "
-                                "again", endpoint, type(exc.__cause__ or exc).__name__)
+                    log.warning(
+                        "Telegram %s: sent, but no answer came (%s); not sending it again",
+                        endpoint,
+                        type(exc.__cause__ or exc).__name__,
+                    )
                     raise SendOutcomeUnknown(exc.message) from exc
                 failures += 1
                 if failures >= patience.attempts:
                     raise
-                log.warning("Telegram %s failed (%s), try %d of %d; retrying in %.1fs",
-                            endpoint, type(exc).__name__, failures, patience.attempts, delay)
+                log.warning(
+                    "Telegram %s failed (%s), try %d of %d; retrying in %.1fs",
+                    endpoint,
+                    type(exc).__name__,
+                    failures,
+                    patience.attempts,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
@@ -490,13 +512,16 @@ class PriorityRateLimiter(BaseRateLimiter[Patience]):
         return self._groups[key]
 
     async def _pause(self, retry_after: float | Any, endpoint: str) -> None:
-        seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else \
-            float(retry_after)
-        log.info("Telegram %s: too many requests; every request waits %.1fs", endpoint,
-                 seconds + 0.1)
+        seconds = (
+            retry_after.total_seconds()
+            if hasattr(retry_after, "total_seconds")
+            else float(retry_after)
+        )
+        log.info(
+            "Telegram %s: too many requests; every request waits %.1fs", endpoint, seconds + 0.1
+        )
         self._not_paused.clear()  # no one goes while Telegram asks us to wait
         try:
             await asyncio.sleep(seconds + 0.1)
         finally:
             self._not_paused.set()
-

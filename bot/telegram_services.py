@@ -91,8 +91,9 @@ async def on_location(update: Update, context: Context) -> None:
         return  # no services file: the core's reply says how to find services
     library = _hub(context).responder.library
     last = _memory(context).get(chat.id)
-    text = location_answer(message.location.latitude, message.location.longitude, directory,
-                           last, library=library)
+    text = location_answer(
+        message.location.latitude, message.location.longitude, directory, last, library=library
+    )
     log.debug("local services: location")
     _count(context, update)
     await say(context.bot, chat.id, text, ReplyKeyboardRemove())
@@ -127,8 +128,13 @@ async def on_text_after(update: Update, context: Context) -> None:
         return
     responder = _hub(context).responder
     sent = vars(context).get(LAST_REPLY)  # what the core sent; read again only if it is not there
-    reply = sent if isinstance(sent, Reply) else await off_loop(  # never on the event loop
-        context, responder.reply, message.text, vars(context)[BEFORE])
+    reply = (
+        sent
+        if isinstance(sent, Reply)
+        else await off_loop(  # never on the event loop
+            context, responder.reply, message.text, vars(context)[BEFORE]
+        )
+    )
     text = local_services_text(reply, directory, library=responder.library, text=message.text)
     if text:
         log.debug("local services: under %s", reply.intent)
@@ -181,8 +187,9 @@ def _load_directory(hub: Hub, settings: object) -> None:
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     _load_directory(cast(Hub, application.bot_data["hub"]), application.bot_data.get("settings"))
     text = PRIVATE & NEW & filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(PRIVATE & NEW & filters.LOCATION, on_location),
-                            group=BEFORE_CORE)
+    application.add_handler(
+        MessageHandler(PRIVATE & NEW & filters.LOCATION, on_location), group=BEFORE_CORE
+    )
     application.add_handler(MessageHandler(text, on_text_first), group=BEFORE_CORE)
     application.add_handler(MessageHandler(text, on_text_after), group=AFTER_CORE)
     application.add_handler(CallbackQueryHandler(on_button_after), group=AFTER_CORE)

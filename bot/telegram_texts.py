@@ -28,7 +28,7 @@ WELCOME_KEPT_UNMATCHED = (
 
 HELP = (
     "How to use me:\n\n"
-    "• Type a question in your own words, like \"what is naloxone?\"\n"
+    '• Type a question in your own words, like "what is naloxone?"\n'
     "• Or send /topics and tap a topic, then a question.\n"
     "• Tap a button under an answer to find out more.\n\n"
     "I'm a bot, not a person. I send answers that people wrote and checked.\n\n"
@@ -54,9 +54,7 @@ PRIVACY = (
 )
 PRIVACY_FORGET = " Send /forget to clear it and delete my recent messages."
 PRIVACY_WRITTEN = "• I don't keep what you write.\n"
-PRIVACY_WRITTEN_UNMATCHED = (
-    "• I don't keep what you write, except questions I couldn't answer.\n"
-)
+PRIVACY_WRITTEN_UNMATCHED = "• I don't keep what you write, except questions I couldn't answer.\n"
 
 
 def welcome_text(unmatched_days: int | None) -> str:
@@ -88,14 +86,8 @@ UNKNOWN_COMMAND = (
     "Sorry, I don't know that command. Try /topics or /help, or just type your question."
 )
 
-VOICE = (
-    "I can't listen to voice notes yet, could you type it?\n\n"
-    f"{EMERGENCY}"
-)
-VIDEO = (
-    "I can't watch videos yet. Could you type your question?\n\n"
-    f"{EMERGENCY}"
-)
+VOICE = f"I can't listen to voice notes yet, could you type it?\n\n{EMERGENCY}"
+VIDEO = f"I can't watch videos yet. Could you type your question?\n\n{EMERGENCY}"
 PHOTO = (
     "I can't look at photos yet. Could you tell me in words what you'd like to know?\n\n"
     f"{EMERGENCY}"
@@ -104,10 +96,7 @@ STICKER = (
     "Thanks for the sticker! I can only read typed messages. "
     "Type a question, or pick a topic below."
 )
-DOCUMENT = (
-    "I can't open files. Could you type your question instead?\n\n"
-    f"{EMERGENCY}"
-)
+DOCUMENT = f"I can't open files. Could you type your question instead?\n\n{EMERGENCY}"
 CONTACT = (
     "Thanks, but I don't keep contact details and I can't pass them on. "
     "You can type a question, or pick a topic below.\n\n"
@@ -115,7 +104,7 @@ CONTACT = (
 )
 LOCATION = (
     "Thanks. I can't find services near you from a location yet, and I don't keep it.\n\n"
-    "You can ask me things like \"where can I get naloxone?\" or \"where is my nearest needle "
+    'You can ask me things like "where can I get naloxone?" or "where is my nearest needle '
     "exchange?\" and I'll tell you how to find them.\n\n"
     f"{EMERGENCY}"
 )
@@ -123,10 +112,7 @@ OTHER = (
     "I can only read typed messages for now. Type a question, or pick a topic below.\n\n"
     f"{EMERGENCY}"
 )
-SOMETHING_WENT_WRONG = (
-    "Sorry, I couldn't answer that. Please send it again.\n\n"
-    f"{EMERGENCY}"
-)
+SOMETHING_WENT_WRONG = f"Sorry, I couldn't answer that. Please send it again.\n\n{EMERGENCY}"
 
 # Groups: answer, but point people to a private chat, which is more private.
 GROUP_HINT = "It's more private to talk to me one to one: open @{username} and press Start."

@@ -135,14 +135,23 @@ class UpdateHandler(tornado.web.RequestHandler):
 def make_server(application: App, options: WebhookOptions) -> HTTPServer:
     path = "/" + options.url_path.strip("/")
     app = tornado.web.Application(
-        [(rf"{path}/?", UpdateHandler, {"bot_app": application,
-                                        "secret": options.secret_token,
-                                        "max_body": options.max_body})],
+        [
+            (
+                rf"{path}/?",
+                UpdateHandler,
+                {
+                    "bot_app": application,
+                    "secret": options.secret_token,
+                    "max_body": options.max_body,
+                },
+            )
+        ],
         log_function=lambda handler: None,  # no access log: it would hold addresses and paths
     )
     # max_body_size also guards what tornado reads before a handler is chosen (a wrong path).
-    return HTTPServer(app, max_body_size=options.max_body, idle_connection_timeout=60,
-                      body_timeout=30)
+    return HTTPServer(
+        app, max_body_size=options.max_body, idle_connection_timeout=60, body_timeout=30
+    )
 
 
 async def serve_webhook(
@@ -165,8 +174,10 @@ async def serve_webhook(
             server = make_server(application, options)
             server.listen(options.port, address=options.listen)
             await application.bot.set_webhook(
-                url=options.webhook_url, secret_token=options.secret_token,
-                allowed_updates=options.allowed_updates)
+                url=options.webhook_url,
+                secret_token=options.secret_token,
+                allowed_updates=options.allowed_updates,
+            )
             await application.start()
             await stop.wait()
         finally:

@@ -112,39 +112,48 @@ def read_text(
     A pipe or device is never opened (opening a pipe waits for a writer), a link that leads out
     of the folder is not followed, and no more than MAX_FILE_BYTES are read.
     """
+
     def problem(message: str, hint: str) -> tuple[None, Problem]:
         return None, Problem(shown_as, 1, message, hint)
 
     try:
         real = path.resolve(strict=True)
         if not real.is_relative_to((folder or path.parent).resolve()):
-            return problem("the file is a link to somewhere outside its folder, so it was not read",
-                           "copy the file into the folder instead of linking to it")
+            return problem(
+                "the file is a link to somewhere outside its folder, so it was not read",
+                "copy the file into the folder instead of linking to it",
+            )
         kind = stat.S_IFMT(os.stat(real).st_mode)
         if kind != stat.S_IFREG:
-            return problem(f"this is {_KINDS.get(kind, 'not an ordinary file')}, not a text "
-                           "file, so it was not read",
-                           "only ordinary text files are read: remove it or put a text file "
-                           "in its place")
+            return problem(
+                f"this is {_KINDS.get(kind, 'not an ordinary file')}, not a text "
+                "file, so it was not read",
+                "only ordinary text files are read: remove it or put a text file in its place",
+            )
         # O_NONBLOCK: if a pipe took the file's place since the check, opening it cannot hang.
         fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return problem("the file changed into something else while it was read",
-                               "save it again")
+                return problem(
+                    "the file changed into something else while it was read", "save it again"
+                )
             data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         if not path.is_symlink():
             return problem("cannot read the file: FileNotFoundError", "check the name")
-        return problem("the file is a link to a file that does not exist",
-                       "remove the link, or copy the file it should point to into the folder")
+        return problem(
+            "the file is a link to a file that does not exist",
+            "remove the link, or copy the file it should point to into the folder",
+        )
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python 3.11, 3.12)
         if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
             return problem("the file is a link that leads round in a circle", "remove the link")
         return problem(f"cannot read the file: {exc.__class__.__name__}", "")
     if len(data) > MAX_FILE_BYTES:
-        return problem(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, so it "
-                       "was not read", "a library file is a few KB: check this is the right file")
+        return problem(
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, so it was not read",
+            "a library file is a few KB: check this is the right file",
+        )
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -164,7 +173,9 @@ def _shape_problem(text: str, shown_as: str) -> Problem | None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
                 return Problem(
-                    shown_as, line, f"'{sign}{event.anchor}' is a YAML "
+                    shown_as,
+                    line,
+                    f"'{sign}{event.anchor}' is a YAML "
                     f"{'alias' if sign == '*' else 'anchor'}, which library files do not use",
                     "write the text out in full; if you meant the symbol & or *, put quotes "
                     "around the text",
@@ -172,8 +183,12 @@ def _shape_problem(text: str, shown_as: str) -> Problem | None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return Problem(shown_as, line, f"lists and sections are nested more than "
-                                   f"{MAX_DEPTH} deep here", "check the indentation")
+                    return Problem(
+                        shown_as,
+                        line,
+                        f"lists and sections are nested more than {MAX_DEPTH} deep here",
+                        "check the indentation",
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:

@@ -108,7 +108,8 @@ def test_distinct_people_per_day_without_keeping_ids_or_hashes(
     analytics.record("answer", "thanks", ALICE)  # a new day: Alice counts again
     assert analytics.flush()
     assert rows(db, "SELECT day, users FROM daily_users ORDER BY day") == [
-        ("2026-03-10", 2), ("2026-03-11", 1),
+        ("2026-03-10", 2),
+        ("2026-03-11", 1),
     ]
     # Writes go on in the same process; the counts add up across writes.
     analytics.record("answer", "thanks", CAROL)
@@ -121,8 +122,11 @@ def test_distinct_people_per_day_without_keeping_ids_or_hashes(
         assert str(user).encode() not in stored
         assert user.to_bytes(8, "big") not in stored
         assert user.to_bytes(8, "little") not in stored
-    columns = {row[1] for t in ("daily_counts", "daily_users", "unmatched")
-               for row in rows(db, f"PRAGMA table_info({t})")}
+    columns = {
+        row[1]
+        for t in ("daily_counts", "daily_users", "unmatched")
+        for row in rows(db, f"PRAGMA table_info({t})")
+    }
     assert columns == {"day", "event", "intent", "count", "users", "id", "text", "nearest"}
 
 
@@ -144,7 +148,8 @@ def test_anything_not_shaped_like_an_intent_is_stored_as_other(
     analytics.record("whatever happened", "greeting", ALICE)
     assert analytics.flush()
     assert sorted(rows(db, "SELECT event, intent FROM daily_counts")) == [
-        ("command", "other"), ("other", "greeting"),
+        ("command", "other"),
+        ("other", "greeting"),
     ]
     assert b"07700900123" not in all_bytes(db.parent)
 
@@ -275,10 +280,14 @@ def test_days_are_uk_days() -> None:
 def test_from_settings(tmp_path: Path) -> None:
     off = from_settings(Settings(_env_file=None, analytics_enabled=False))  # type: ignore[call-arg]
     assert isinstance(off, NoAnalytics)
-    on = from_settings(Settings(
-        _env_file=None, database_path=tmp_path / "a.sqlite3", store_unmatched=True,  # type: ignore[call-arg]
-        unmatched_retention_days=7,
-    ))
+    on = from_settings(
+        Settings(
+            _env_file=None,
+            database_path=tmp_path / "a.sqlite3",
+            store_unmatched=True,  # type: ignore[call-arg]
+            unmatched_retention_days=7,
+        )
+    )
     assert isinstance(on, SqliteAnalytics)
     assert (on.store_unmatched, on.retention_days) == (True, 7)
     assert on.flush()

@@ -200,6 +200,8 @@ def test_the_ranking_sends_a_safety_answer_only_with_the_layer_behind_it() -> No
     assert backed.action is Action.SAFETY and backed.intent == CRISIS_SUPPORT
     alone = decide(close, SafetyVerdict(None))
     assert alone.action is not Action.SAFETY and alone.check == CRISIS_SUPPORT
-    weak = decide([Candidate(CRISIS_SUPPORT, 0.55), Candidate("mental_health", 0.3)],
-                  SafetyVerdict(None, check=CRISIS_SUPPORT))
+    weak = decide(
+        [Candidate(CRISIS_SUPPORT, 0.55), Candidate("mental_health", 0.3)],
+        SafetyVerdict(None, check=CRISIS_SUPPORT),
+    )
     assert weak.action is not Action.SAFETY and weak.check == CRISIS_SUPPORT

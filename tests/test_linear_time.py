@@ -117,8 +117,11 @@ def core_patterns() -> list[tuple[str, re.Pattern[str]]]:
                 found.append((f"{module.__name__}.{name}", value))
     for cue in CUES:
         for n, alternative in enumerate(cue.alternatives):
-            parts = [alternative.first, alternative.then] if isinstance(alternative, Pair) else [
-                alternative]
+            parts = (
+                [alternative.first, alternative.then]
+                if isinstance(alternative, Pair)
+                else [alternative]
+            )
             found += [(f"cue {cue.name!r} alternative {n}", part) for part in parts]
     return found
 
@@ -131,8 +134,14 @@ def test_no_core_pattern_has_a_quadratic_shape(name: str, pattern: re.Pattern[st
 def test_the_checker_catches_the_quadratic_shapes() -> None:
     for bad in [r"\bod\b.*\bnow\b", r"(?:\w+ )*end", r"(a+)+b", r"x.+?y", r"(ab)\1+"]:
         assert backtracking_risks(sre_parse.parse(bad)), bad
-    for good in [r"\bod\b", r"(?:\w+ ){0,3}blue", r"\w+\s+", r"[^ a-z]*+[a-z]", r"(a)\1+",
-                 r"(?:a|'(?=b))+"]:
+    for good in [
+        r"\bod\b",
+        r"(?:\w+ ){0,3}blue",
+        r"\w+\s+",
+        r"[^ a-z]*+[a-z]",
+        r"(a)\1+",
+        r"(?:a|'(?=b))+",
+    ]:
         assert not backtracking_risks(sre_parse.parse(good)), good
 
 
@@ -196,8 +205,25 @@ def test_the_cap_holds_after_every_expansion(name: str, text: str) -> None:
 
 
 NFKC_PIECES = st.sampled_from(
-    ["a", " ", "e\u0301", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8", "\uac00", "\u3316",
-     "\ufdfa", "\ufdfb", "\u0b47", "\u0b3e", "ﬃ", "①", "\uff41"]
+    [
+        "a",
+        " ",
+        "e\u0301",
+        "\u0301",
+        "\u0327",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        "\uac00",
+        "\u3316",
+        "\ufdfa",
+        "\ufdfb",
+        "\u0b47",
+        "\u0b3e",
+        "ﬃ",
+        "①",
+        "\uff41",
+    ]
 )
 
 

@@ -204,7 +204,13 @@ def test_short_words_are_not_corrected(matcher: Matcher) -> None:
 
 def test_lexicon_is_applied_to_messages(matcher: Matcher) -> None:
     assert matcher.words("is gear safer to smoke than inject") == [
-        "is", "heroin", "safer", "to", "smoke", "than", "inject"
+        "is",
+        "heroin",
+        "safer",
+        "to",
+        "smoke",
+        "than",
+        "inject",
     ]
     assert top(matcher, "is brown safer to smoke than inject").intent == "safer_smoking"
     words = matcher.words("which chemist gives out narcan kits near me")
@@ -290,7 +296,11 @@ def test_mark_negation_reach_is_bounded() -> None:
 
 def test_mark_negation_stops_at_but() -> None:
     assert mark_negation(["not", "sure", "but", "hes", "blue"]) == [
-        "not", "not_sure", "but", "hes", "blue"
+        "not",
+        "not_sure",
+        "but",
+        "hes",
+        "blue",
     ]
 
 

@@ -158,8 +158,9 @@ async def test_a_library_with_a_lint_error_is_refused(tmp_path: Path) -> None:
     with listening("library reload refused") as log:
         result = await reload_library(hub, directory)
     assert result.library is None and hub.responder is old
-    assert any("0800 000 0000, which is not on the list of checked numbers" in line
-               for line in log.lines)
+    assert any(
+        "0800 000 0000, which is not on the list of checked numbers" in line for line in log.lines
+    )
 
 
 async def test_the_watcher_picks_up_an_edit_then_refuses_a_broken_one(tmp_path: Path) -> None:
@@ -254,8 +255,12 @@ async def test_the_running_telegram_bot_answers_from_the_edited_files(
     async with serve(application):
         [before] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
         assert "council" not in before.text
-        await _until(hub.swapped, lambda: things.write_text(
-            "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
+        await _until(
+            hub.swapped,
+            lambda: things.write_text(
+                "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"
+            ),
+        )
         [after] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
     # (the reply may open with the safety check: "tonight" and "nowhere" worry the safety layer)
     assert after.text.endswith("Your council can help if you have nowhere to stay tonight.")
@@ -289,8 +294,12 @@ async def test_the_watcher_refuses_hostile_files_and_keeps_going(tmp_path: Path)
             assert hub.responder.reply("where can i get a naloxone kit").intent == "naloxone_kit"
             hostile.unlink()
         # Still watching: a good edit after all of that is taken.
-        await _until(hub.swapped, lambda: (directory / "things.yaml").write_text(
-            "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
+        await _until(
+            hub.swapped,
+            lambda: (directory / "things.yaml").write_text(
+                "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"
+            ),
+        )
     assert hub.responder.reply("i have nowhere to sleep tonight").intent == "housing_help"
 
 

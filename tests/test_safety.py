@@ -227,8 +227,10 @@ def test_guarded_talk_is_marked_guarded() -> None:
 
 @pytest.mark.parametrize(
     ("plain", "corrected"),
-    [("i would never kill myself", "i would never be here"),
-     ("i would never be here", "i would never kill myself")],
+    [
+        ("i would never kill myself", "i would never be here"),
+        ("i would never be here", "i would never kill myself"),
+    ],
 )
 def test_a_negated_crisis_in_either_view_is_guarded(plain: str, corrected: str) -> None:
     verdict = assess(plain, corrected)

@@ -36,13 +36,22 @@ def test_split_counts_utf16_and_never_halves_an_emoji() -> None:
     assert "".join(parts) == text
 
 
-@pytest.mark.parametrize(("data", "press"), [
-    ("a:naloxone_what", keyboards.Press("a", "naloxone_what")),
-    ("t:3", keyboards.Press("t", "3")),
-    ("T", keyboards.Press("T")),
-    ("t:x", None), ("t:٣", None), ("t:", None), ("a:", None), ("q:1", None), ("", None),
-    (None, None), ("a:" + "x" * 63, None),
-])
+@pytest.mark.parametrize(
+    ("data", "press"),
+    [
+        ("a:naloxone_what", keyboards.Press("a", "naloxone_what")),
+        ("t:3", keyboards.Press("t", "3")),
+        ("T", keyboards.Press("T")),
+        ("t:x", None),
+        ("t:٣", None),
+        ("t:", None),
+        ("a:", None),
+        ("q:1", None),
+        ("", None),
+        (None, None),
+        ("a:" + "x" * 63, None),
+    ],
+)
 def test_callback_data_is_parsed_as_untrusted(data: object, press: object) -> None:
     assert keyboards.parse(data) == press
 
@@ -97,8 +106,15 @@ def test_memory_holds_at_most_max_chats_and_drops_the_least_recently_written() -
 
 
 def test_hidden_arguments_keep_numbers() -> None:
-    record = logging.LogRecord("telegram.Bot", logging.INFO, __file__, 1,
-                               "sent %s to %d after %.1f", ("hello", 42, 1.5), None)
+    record = logging.LogRecord(
+        "telegram.Bot",
+        logging.INFO,
+        __file__,
+        1,
+        "sent %s to %d after %.1f",
+        ("hello", 42, 1.5),
+        None,
+    )
     assert HideArguments().filter(record)
     assert record.getMessage() == f"sent {HIDDEN} to 42 after 1.5"
 
@@ -109,7 +125,8 @@ def test_language_and_mention_helpers() -> None:
     assert not _mostly_not_latin("Cześć, jak się masz")  # Latin letters: the usual fallback
     assert not _mostly_not_latin("🙂 123")
     assert _without_mention("@HRbot_test_bot what is naloxone", "hrbot_test_bot") == (
-        "what is naloxone")
+        "what is naloxone"
+    )
 
 
 def test_webhook_secret_is_made_when_not_set() -> None:
