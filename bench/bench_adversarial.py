@@ -25,12 +25,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import bot.normalise as normalise_module
-from bot.library import SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import EMOJI_WORDS, RAW_LIMIT
-from bot.responder import Responder
-from bot.safety import (
+import bot.core.normalise as normalise_module
+from bot.core.library import SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import EMOJI_WORDS, RAW_LIMIT
+from bot.core.responder import Responder
+from bot.core.safety import (
     CONDITIONAL,
     CRISIS_CUES,
     EMERGENCY_CUES,

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.analytics import SqliteAnalytics
-from bot.scrub import scrub
+from bot.analytics.scrub import scrub
+from bot.analytics.store import SqliteAnalytics
 
 N = 100_000
 MESSAGES = [

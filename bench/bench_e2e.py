@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402
 
-from bot.decide import Action  # noqa: E402
-from bot.loader import load_library  # noqa: E402
-from bot.responder import Responder  # noqa: E402
-from bot.telegram_app import CONCURRENT_UPDATES  # noqa: E402
+from bot.core.decide import Action  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.responder import Responder  # noqa: E402
+from bot.telegram.app import CONCURRENT_UPDATES  # noqa: E402
 
 INTENTS = ROOT / "intents"
 SENTINEL = "thanks"
@@ -39,10 +39,10 @@ SENTINEL = "thanks"
 
 def run_bot(concurrency: int) -> None:
     """The child process: the real Application, long polling against the fake."""
-    from bot.hub import Hub
-    from bot.settings import Settings
-    from bot.telegram_app import build_application
-    from bot.telegram_logging import configure
+    from bot.core.hub import Hub
+    from bot.core.settings import Settings
+    from bot.telegram.app import build_application
+    from bot.telegram.logs import configure
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     configure(settings.log_level)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402
 
-from bot.loader import load_library  # noqa: E402
-from bot.responder import Responder  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.responder import Responder  # noqa: E402
 
 INTENTS = ROOT / "intents"
 HRBOT = str(Path(sys.executable).with_name("hrbot"))

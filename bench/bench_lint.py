@@ -12,11 +12,11 @@ import random
 import time
 from pathlib import Path
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_confusion import FOLDS, _stray, held_out
-from bot.loader import load_library
-from bot.matcher import Matcher
-from bot.responder import Responder
+from bot.content.confusion import FOLDS, _stray, held_out
+from bot.content.lint import LintOptions, lint_library
+from bot.core.loader import load_library
+from bot.core.matcher import Matcher
+from bot.core.responder import Responder
 
 INTENTS = Path(__file__).resolve().parents[1] / "intents"
 

@@ -30,17 +30,17 @@ from typing import Any
 
 import yaml
 
-from bot import learned
-from bot.library import Library
-from bot.loader import (
+from bot.core import learned
+from bot.core.library import Library
+from bot.core.loader import (
     LEXICON_FILE,
     NOT_INTENT_FILES,
     OUT_OF_SCOPE_FILE,
     SAFETY_CORPUS_DIR,
     load_library,
 )
-from bot.normalise import normalise
-from bot.responder import Responder
+from bot.core.normalise import normalise
+from bot.core.responder import Responder
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"

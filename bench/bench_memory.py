@@ -7,7 +7,7 @@ The bot runs in its own process (built by telegram_app.build_application, as `hr
 it, but with Telegram's 30 messages a second lifted so that the run takes minutes, not an hour);
 the fake Bot API and the users run here, on 127.0.0.1 only, `--window` messages in flight at a
 time. Every message gets an answer, so every chat leaves what the bot keeps per chat: its last
-topic (bot/telegram_memory.py) and the id of the bot's reply (bot/telegram_recent.py). Both are
+topic (bot/telegram/memory.py) and the id of the bot's reply (bot/telegram/recent.py). Both are
 capped by count, so the peak should not grow with the number of people.
 Target (issue 13): at most 150 MB.
 """
@@ -27,18 +27,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402
 
-from bot.loader import load_library  # noqa: E402
-from bot.responder import Responder  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.responder import Responder  # noqa: E402
 
 INTENTS = ROOT / "intents"
 
 
 def run_bot() -> None:
     """The child process: the real Application, long polling against the fake."""
-    from bot.hub import Hub
-    from bot.settings import Settings
-    from bot.telegram_app import build_application
-    from bot.telegram_logging import configure
+    from bot.core.hub import Hub
+    from bot.core.settings import Settings
+    from bot.telegram.app import build_application
+    from bot.telegram.logs import configure
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     configure(settings.log_level)

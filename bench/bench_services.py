@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.loader import load_library
-from bot.responder import Responder
-from bot.services import local_services_text, location_answer, place_answer
-from bot.services_load import load_services
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.services.answers import local_services_text, location_answer, place_answer
+from bot.services.load import load_services
 
 REPO = Path(__file__).resolve().parents[1]
 KINDS = ["needle_exchange", "naloxone", "hepc_testing", "drug_service", "housing", "pharmacy"]

@@ -7,7 +7,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.yamlsource import MAX_FILE_BYTES
+from bot.core.yamlsource import MAX_FILE_BYTES
 
 
 def alias_bomb() -> str:

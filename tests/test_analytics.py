@@ -1,4 +1,5 @@
-"""bot/analytics.py on real SQLite files: what is counted, what is never kept, and failures."""
+"""bot/analytics/store.py on real SQLite files: what is counted, what is never kept, and
+failures."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analytics import UK, SqliteAnalytics, _Text, day_of, from_settings
-from bot.hub import NoAnalytics
-from bot.settings import Settings
+from bot.analytics.store import UK, SqliteAnalytics, _Text, day_of, from_settings
+from bot.core.hub import NoAnalytics
+from bot.core.settings import Settings
 
 # Noon in London on two days (times of day far from midnight, so no test depends on the hour).
 DAY1 = dt.datetime(2026, 3, 10, 12, tzinfo=UK).timestamp()
@@ -236,7 +237,7 @@ def test_a_locked_database_is_logged_and_the_counts_wait(
     assert analytics.flush()
     assert rows(db, "SELECT count FROM daily_counts") == [(50,)]
     assert rows(db, "SELECT text FROM unmatched") == [("LOCKED-MARKER [phone]",)]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.analytics"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.analytics.store"]
     assert any("database is locked" in m for m in warnings)
     assert not any("MARKER" in m or str(ALICE) in m or "naloxone" in m for m in warnings)
 

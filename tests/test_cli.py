@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from lint_fixtures import add_safety_corpus
 
-from bot.cli import main
-from bot.library import SAFETY_INTENTS
-from bot.loader import load_library
+from bot.cli.main import main
+from bot.core.library import SAFETY_INTENTS
+from bot.core.loader import load_library
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
@@ -26,7 +26,7 @@ def hrbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run the command as a person would, in the repository folder."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.cli.main", *args],
         input=stdin,
         capture_output=True,
         text=True,

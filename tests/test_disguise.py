@@ -13,11 +13,11 @@ from conftest import INTENTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.decide import Action
-from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import MAX_CHARS, normalise
-from bot.responder import Responder
+from bot.core.decide import Action
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import MAX_CHARS, normalise
+from bot.core.responder import Responder
 
 # Format characters (Unicode category Cf), variation selectors and the combining grapheme joiner.
 INVISIBLE = [

@@ -26,10 +26,10 @@ from hostile import (
 )
 from lint_fixtures import intent_block, write_library
 
-from bot.cli import main
-from bot.loader import load_library
-from bot.services_load import load_services
-from bot.yamlsource import MAX_DEPTH, read_yaml
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.yamlsource import MAX_DEPTH, read_yaml
+from bot.services.load import load_services
 
 REPO = Path(__file__).resolve().parents[1]
 HRBOT = str(Path(sys.executable).with_name("hrbot"))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import Outcome, Report, read_cases, run
-from bot.library import SAFETY_INTENTS, Intent, Library
-from bot.loader import load_library
-from bot.normalise import normalise
-from bot.responder import Responder
+from bot.core.library import SAFETY_INTENTS, Intent, Library
+from bot.core.loader import load_library
+from bot.core.normalise import normalise
+from bot.core.responder import Responder
+from bot.evaluation.evaluate import Outcome, Report, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
 

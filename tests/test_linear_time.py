@@ -21,13 +21,13 @@ from conftest import INTENTS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import bot.normalise
-import bot.safety
-from bot.loader import load_library
-from bot.matcher import MAX_SPELLED
-from bot.normalise import MAX_CHARS, RAW_LIMIT, _nfkc, normalise
-from bot.responder import Responder
-from bot.safety import CRISIS_CUES, EMERGENCY_CUES, NEGATED, NEGATED_WORDS, Pair, _words_back
+import bot.core.normalise
+import bot.core.safety
+from bot.core.loader import load_library
+from bot.core.matcher import MAX_SPELLED
+from bot.core.normalise import MAX_CHARS, RAW_LIMIT, _nfkc, normalise
+from bot.core.responder import Responder
+from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, NEGATED, NEGATED_WORDS, Pair, _words_back
 
 CUES = (*EMERGENCY_CUES, *CRISIS_CUES)
 SINGLE_CHARACTER = {sre.IN, sre.LITERAL, sre.NOT_LITERAL, sre.CATEGORY}
@@ -111,7 +111,7 @@ def backtracking_risks(
 
 def core_patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = []
-    for module in (bot.safety, bot.normalise):
+    for module in (bot.core.safety, bot.core.normalise):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value))
@@ -147,7 +147,7 @@ def test_the_checker_catches_the_quadratic_shapes() -> None:
 
 def test_the_unicode_classes_are_single_character_classes() -> None:
     # Compiled with `regex` (for \p{...}), which the check above cannot read.
-    for pattern in (bot.normalise._INVISIBLE, bot.normalise._LOOSE_MARKS):
+    for pattern in (bot.core.normalise._INVISIBLE, bot.core.normalise._LOOSE_MARKS):
         assert re.fullmatch(r"\[[^\[\]]*\]\+", pattern.pattern), pattern.pattern
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from lint_fixtures import intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_confusion import check_examples, confusable_pairs, held_out
-from bot.responder import Responder
+from bot.content.confusion import check_examples, confusable_pairs, held_out
+from bot.content.lint import LintOptions, lint_library
+from bot.core.responder import Responder
 
 NALOXONE = intent_block(
     "naloxone_kit",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from lint_fixtures import TODAY, intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_governance import months_between
-from bot.lint_numbers import canonical, find_numbers
+from bot.content.governance import months_between
+from bot.content.lint import LintOptions, lint_library
+from bot.content.phone_numbers import canonical, find_numbers
 
 QUICK = LintOptions(confusion=False, corpus=False)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from lint_fixtures import add_safety_corpus
 
-from bot.decide import DEFAULT_THRESHOLDS, Action, Thresholds, decide
-from bot.library import Library
-from bot.loader import load_library
-from bot.matcher import NEGATION_REACH, OUT_OF_SCOPE, Candidate, Matcher, mark_negation
-from bot.responder import FALLBACK_TEXT, Responder
-from bot.safety import SafetyVerdict
+from bot.core.decide import DEFAULT_THRESHOLDS, Action, Thresholds, decide
+from bot.core.library import Library
+from bot.core.loader import load_library
+from bot.core.matcher import NEGATION_REACH, OUT_OF_SCOPE, Candidate, Matcher, mark_negation
+from bot.core.responder import FALLBACK_TEXT, Responder
+from bot.core.safety import SafetyVerdict
 
 LONG_EXAMPLE = (
     "i have been sharing spoons and filters and straws and water and notes at parties with "

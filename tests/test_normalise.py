@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalise import EMOJI_WORDS, MAX_CHARS, TEXT_SPEAK, normalise
+from bot.core.normalise import EMOJI_WORDS, MAX_CHARS, TEXT_SPEAK, normalise
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.loader import load_library
-from bot.personalise import (
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.personalise import (
     GENERIC_RUNNER,
     KEEPS_NOTHING,
     UNMATCHED_KEPT,
@@ -18,8 +18,8 @@ from bot.personalise import (
     personalise,
     unmatched_note,
 )
-from bot.responder import Responder
-from bot.settings import Settings
+from bot.core.responder import Responder
+from bot.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -20,14 +20,14 @@ import pytest
 from conftest import INTENTS, bot_settings
 from fake_bot_api import FakeBotApi, Sent, serve
 
-from bot import telegram_texts as texts
-from bot.analytics import SqliteAnalytics, from_settings
-from bot.hub import Hub
-from bot.personalise import KEEPS_NOTHING
-from bot.responder import Responder
-from bot.telegram_app import build_application
-from bot.telegram_privacy import FORGET_DONE
-from bot.telegram_recent import recent_messages
+from bot.analytics.store import SqliteAnalytics, from_settings
+from bot.core.hub import Hub
+from bot.core.personalise import KEEPS_NOTHING
+from bot.core.responder import Responder
+from bot.telegram import texts
+from bot.telegram.app import build_application
+from bot.telegram.privacy import FORGET_DONE
+from bot.telegram.recent import recent_messages
 
 MARKER = "Qvzmarkerxj"
 USER = 7_319_846_205  # a private chat's id is its user's id

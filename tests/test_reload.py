@@ -17,10 +17,10 @@ from fake_bot_api import FakeBotApi, serve
 from hostile import alias_bomb, fifo, link_to, nested, write
 from lint_fixtures import intent_block, write_library
 
-from bot.hub import Hub
-from bot.loader import LoadResult, load_library
-from bot.reload import LibraryReloader, reload_library, watch_library
-from bot.responder import Responder
+from bot.core.hub import Hub
+from bot.core.loader import LoadResult, load_library
+from bot.core.responder import Responder
+from bot.telegram.reload import LibraryReloader, reload_library, watch_library
 
 PATIENCE = 30.0  # seconds; generous, the machine may be busy
 NALOXONE = intent_block(
@@ -66,7 +66,7 @@ class LogWaiter(logging.Handler):
 @contextlib.contextmanager
 def listening(text: str) -> Iterator[LogWaiter]:
     waiter = LogWaiter(text)
-    logger = logging.getLogger("bot.reload")
+    logger = logging.getLogger("bot.telegram.reload")
     logger.addHandler(waiter)
     old_level = logger.level
     logger.setLevel(logging.INFO)
@@ -245,7 +245,7 @@ async def test_reloads_run_one_at_a_time(tmp_path: Path) -> None:
 async def test_the_running_telegram_bot_answers_from_the_edited_files(
     fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
-    from bot.telegram_app import build_application
+    from bot.telegram.app import build_application
 
     directory = write_library(tmp_path, NALOXONE)
     hub = _hub(directory)

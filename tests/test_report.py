@@ -1,4 +1,5 @@
-"""bot/report.py and `hrbot report`, read from a real database written by SqliteAnalytics."""
+"""bot/analytics/report.py and `hrbot report`, read from a real database written by
+SqliteAnalytics."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analytics import UK, SqliteAnalytics, day_of
-from bot.cli import main
-from bot.report import group_unmatched, read_report
+from bot.analytics.report import group_unmatched, read_report
+from bot.analytics.store import UK, SqliteAnalytics, day_of
+from bot.cli.main import main
 
 DAY = 86400
 USERS = range(1_000_000_001, 1_000_000_011)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lint_fixtures import intent_block, write_library
 
-from bot.cli import main
-from bot.eval_sweep import SHIFTS, sweep
-from bot.evaluate import read_cases, run
-from bot.loader import load_library
-from bot.responder import Responder
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.evaluation.evaluate import read_cases, run
+from bot.evaluation.sweep import SHIFTS, sweep
 
 NALOXONE = intent_block(
     "naloxone_kit",

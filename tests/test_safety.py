@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.decide import Action
-from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import normalise
-from bot.responder import Reply, Responder
-from bot.safety import CRISIS_CUES, EMERGENCY_CUES, assess
+from bot.core.decide import Action
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import normalise
+from bot.core.responder import Reply, Responder
+from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, assess
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""bot/scrub.py: every kind of identifier goes; ordinary harm-reduction talk stays."""
+"""bot/analytics/scrub.py: every kind of identifier goes; ordinary harm-reduction talk stays."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.scrub import scrub
+from bot.analytics.scrub import scrub
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.services_hours import clock, open_state, openings, parse_day, parse_range, status_text
-from bot.services_model import LONDON, Hours, TimeRange
+from bot.services.hours import clock, open_state, openings, parse_day, parse_range, status_text
+from bot.services.model import LONDON, Hours, TimeRange
 
 UTC = dt.UTC
 

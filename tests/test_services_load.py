@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.services_load import load_services
-from bot.services_model import KINDS, WEEKDAYS
+from bot.services.load import load_services
+from bot.services.model import KINDS, WEEKDAYS
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "services" / "example.yaml"
@@ -177,6 +177,8 @@ def test_the_shipped_example_is_clean_and_marked_as_example() -> None:
 
 
 def test_the_schema_and_the_code_know_the_same_kinds_and_days() -> None:
-    schema = json.loads((REPO / "bot" / "schemas" / "services.schema.json").read_text("utf-8"))
+    schema = json.loads(
+        (REPO / "bot" / "core" / "schemas" / "services.schema.json").read_text("utf-8")
+    )
     assert schema["$defs"]["kind"]["enum"] == list(KINDS)
     assert schema["$defs"]["service"]["properties"]["hours"]["required"] == list(WEEKDAYS)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import Library
-from bot.loader import load_library
-from bot.responder import Responder
-from bot.services import (
+from bot.core.library import Library
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.services.answers import (
     DEFAULT_KINDS,
     PRIVACY_LINE,
     kinds_for,
@@ -21,9 +21,9 @@ from bot.services import (
     nearest_text,
     place_answer,
 )
-from bot.services_geo import Point, miles_between, nearest, place_in, place_only
-from bot.services_load import load_services
-from bot.services_model import KINDS, Directory
+from bot.services.geo import Point, miles_between, nearest, place_in, place_only
+from bot.services.load import load_services
+from bot.services.model import KINDS, Directory
 
 REPO = Path(__file__).resolve().parents[1]
 

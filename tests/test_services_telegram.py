@@ -16,13 +16,13 @@ import pytest
 from conftest import RunningBot, bot_settings
 from fake_bot_api import FakeBotApi, Sent, serve
 
-from bot import telegram_texts as texts
-from bot.analytics import SqliteAnalytics
-from bot.hub import Hub
-from bot.responder import FALLBACK_TEXT
-from bot.services_load import load_services
-from bot.services_model import Directory
-from bot.telegram_services import SHARE_LOCATION
+from bot.analytics.store import SqliteAnalytics
+from bot.core.hub import Hub
+from bot.core.responder import FALLBACK_TEXT
+from bot.services.load import load_services
+from bot.services.model import Directory
+from bot.telegram import texts
+from bot.telegram.services import SHARE_LOCATION
 
 REPO = Path(__file__).resolve().parents[1]
 # Manchester Piccadilly: the example directory has nothing in Manchester, so the nearest naloxone
@@ -190,7 +190,7 @@ async def test_groups_never_get_the_location_button(
 async def counted_bot(
     fake_api: FakeBotApi, hub: Hub, tmp_path: Path, example: Directory
 ) -> AsyncIterator[tuple[RunningBot, SqliteAnalytics]]:
-    from bot.telegram_app import build_application
+    from bot.telegram.app import build_application
 
     analytics = SqliteAnalytics(tmp_path / "analytics.sqlite3", write_seconds=0.05).start()
     hub.analytics, hub.services = analytics, example

@@ -1,4 +1,4 @@
-"""bot/settings.py: a bad setting is named with a short start of its value, never the whole of
+"""bot/core/settings.py: a bad setting is named with a short start of its value, never the whole of
 it, never any of a secret, and never with a traceback."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.analytics import SqliteAnalytics
-from bot.cli import main
-from bot.cli_args import EXIT_USAGE
-from bot.settings import MAX_SETTING_CHARS, Settings, excerpt, explain
+from bot.analytics.store import SqliteAnalytics
+from bot.cli.args import EXIT_USAGE
+from bot.cli.main import main
+from bot.core.settings import MAX_SETTING_CHARS, Settings, excerpt, explain
 
 HUGE = "9" * 30 + "x" * 5_000_000  # the 50 MB of the issue, scaled down to keep tests quick
 

@@ -13,10 +13,10 @@ import pytest
 from conftest import RunningBot
 from fake_bot_api import Sent
 
-from bot import telegram_texts as texts
-from bot.decide import Action
-from bot.library import OVERDOSE_EMERGENCY
-from bot.responder import Responder
+from bot.core.decide import Action
+from bot.core.library import OVERDOSE_EMERGENCY
+from bot.core.responder import Responder
+from bot.telegram import texts
 
 PRIVATE = 5550001
 GROUP = -1005550002

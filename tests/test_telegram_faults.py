@@ -14,11 +14,11 @@ import pytest
 from conftest import RunningBot, bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot import telegram_texts as texts
-from bot.hub import Hub
-from bot.responder import Responder
-from bot.telegram_app import build_application
-from bot.telegram_recent import recent_messages
+from bot.core.hub import Hub
+from bot.core.responder import Responder
+from bot.telegram import texts
+from bot.telegram.app import build_application
+from bot.telegram.recent import recent_messages
 
 CHAT = 7770001
 OTHER = 7770002

@@ -9,9 +9,9 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot.hub import Hub
-from bot.responder import Responder
-from bot.telegram_app import build_application
+from bot.core.hub import Hub
+from bot.core.responder import Responder
+from bot.telegram.app import build_application
 
 USER = 918273645
 GROUP = -1009182736

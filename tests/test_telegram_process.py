@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import INTENTS
 from fake_bot_api import FakeBotApi
 
-from bot.responder import Responder
+from bot.core.responder import Responder
 
 HRBOT = str(Path(sys.executable).with_name("hrbot"))
 CHAT = 4440001

@@ -1,4 +1,4 @@
-"""bot/telegram_runtime.py on its own: the priority gate, the update processor's order, the rate
+"""bot/telegram/runtime.py on its own: the priority gate, the update processor's order, the rate
 limiter's order and its retries, and the sends it never repeats."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from telegram import Chat, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_runtime import (
+from bot.telegram.runtime import (
     ATTEMPTS,
     PATIENT,
     URGENT,

@@ -8,13 +8,13 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
 
-from bot import telegram_keyboards as keyboards
-from bot.library import Library
-from bot.telegram_app import webhook_options
-from bot.telegram_handlers import _mostly_not_latin, _without_mention
-from bot.telegram_logging import HIDDEN, HideArguments
-from bot.telegram_memory import ChatMemory
-from bot.telegram_send import split_message, telegram_length
+from bot.core.library import Library
+from bot.telegram import keyboards
+from bot.telegram.app import webhook_options
+from bot.telegram.handlers import _mostly_not_latin, _without_mention
+from bot.telegram.logs import HIDDEN, HideArguments
+from bot.telegram.memory import ChatMemory
+from bot.telegram.send import split_message, telegram_length
 
 
 def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
@@ -142,7 +142,7 @@ def test_webhook_secret_is_made_when_not_set() -> None:
 def test_env_example_lists_every_setting() -> None:
     from conftest import REPO
 
-    from bot.settings import Settings
+    from bot.core.settings import Settings
 
     lines = (REPO / ".env.example").read_text().splitlines()
     listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}

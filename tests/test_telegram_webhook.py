@@ -1,4 +1,4 @@
-"""Webhook mode (bot/telegram_webhook.py) through the real Application and the fake Bot API: the
+"""Webhook mode (bot/telegram/webhook.py) through the real Application and the fake Bot API: the
 secret is checked before the body is read, the body is capped, and a malformed one gets 400."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
 
-from bot.hub import Hub
-from bot.telegram_app import build_application, webhook_options
-from bot.telegram_webhook import MAX_BODY_BYTES, WebhookOptions, serve_webhook
+from bot.core.hub import Hub
+from bot.telegram.app import build_application, webhook_options
+from bot.telegram.webhook import MAX_BODY_BYTES, WebhookOptions, serve_webhook
 
 CHAT = 5550001
 SECRET = "webhook-Secret_1"
