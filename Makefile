@@ -41,6 +41,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/hrbot check
 	$(BIN)/hrbot lint --strict

@@ -25,12 +25,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import bot.normalise as normalise_module
-from bot.library import SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import EMOJI_WORDS, RAW_LIMIT
-from bot.responder import Responder
-from bot.safety import (
+import bot.core.normalise as normalise_module
+from bot.core.library import SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import EMOJI_WORDS, RAW_LIMIT
+from bot.core.responder import Responder
+from bot.core.safety import (
     CONDITIONAL,
     CRISIS_CUES,
     EMERGENCY_CUES,
@@ -122,8 +122,15 @@ def disguise() -> Iterator[Message]:
     yield "Hebrew right-to-left with overrides", flood("\u202eשלום od\u202c ")
     yield "CJK and Latin without spaces", flood("我需要naloxone帮助")
     rng = random.Random(5)
-    scripts = [(0x41, 0x5A), (0x410, 0x44F), (0x391, 0x3C9), (0x5D0, 0x5EA), (0x4E00, 0x4FFF),
-               (0x13A0, 0x13F4), (0x1D400, 0x1D6A3)]
+    scripts = [
+        (0x41, 0x5A),
+        (0x410, 0x44F),
+        (0x391, 0x3C9),
+        (0x5D0, 0x5EA),
+        (0x4E00, 0x4FFF),
+        (0x13A0, 0x13F4),
+        (0x1D400, 0x1D6A3),
+    ]
     letters = []
     for _ in range(RAW_LIMIT):
         low, high = rng.choice(scripts)
@@ -134,8 +141,10 @@ def disguise() -> Iterator[Message]:
 def made_up_words() -> Iterator[Message]:
     rng = random.Random(7)
     for length in (4, 7, 12):
-        words = ("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(length))
-                 for _ in range(RAW_LIMIT))
+        words = (
+            "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(length))
+            for _ in range(RAW_LIMIT)
+        )
         yield f"distinct made-up {length}-letter words x 4096 chars", " ".join(words)[:RAW_LIMIT]
     yield "one 4096-letter word", "".join(rng.choice("abcdefghij") for _ in range(RAW_LIMIT))
     yield "digits and punctuation", flood("999!?.,;:'-_ ")
@@ -177,20 +186,26 @@ def main(argv: list[str] | None = None) -> int:
         ("disguise and mixed scripts", disguise),
         ("made-up words (speller)", made_up_words),
     ]
-    print(f"{'family':28} {'messages':>8} {'median ms':>10} {'worst ms':>9} {'(CPU)':>6}  "
-          "worst message")
+    print(
+        f"{'family':28} {'messages':>8} {'median ms':>10} {'worst ms':>9} {'(CPU)':>6}  "
+        "worst message"
+    )
     worst_all: tuple[float, float, str] = (0.0, 0.0, "")
     for name, make in families:
         times = [(*time_cold(responder, text, args.repeats), what) for what, text in make()]
         worst = max(times)
         worst_all = max(worst_all, worst)
         median = statistics.median(t[0] for t in times)
-        print(f"{name:28} {len(times):>8} {median:>10.2f} {worst[0]:>9.2f} {worst[1]:>6.2f}  "
-              f"{worst[2]}")
+        print(
+            f"{name:28} {len(times):>8} {median:>10.2f} {worst[0]:>9.2f} {worst[1]:>6.2f}  "
+            f"{worst[2]}"
+        )
     verdict = "meets" if worst_all[0] <= args.target_ms else "MISSES"
-    print(f"\nworst of all: {worst_all[0]:.2f} ms ({worst_all[1]:.2f} ms of CPU; {worst_all[2]}); "
-          f"{verdict} the target of <= {args.target_ms:g} ms (fastest of {args.repeats} cold "
-          f"runs per message; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"\nworst of all: {worst_all[0]:.2f} ms ({worst_all[1]:.2f} ms of CPU; {worst_all[2]}); "
+        f"{verdict} the target of <= {args.target_ms:g} ms (fastest of {args.repeats} cold "
+        f"runs per message; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     return 0
 
 

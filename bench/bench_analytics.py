@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.analytics import SqliteAnalytics
-from bot.scrub import scrub
+from bot.analytics.scrub import scrub
+from bot.analytics.store import SqliteAnalytics
 
 N = 100_000
 MESSAGES = [
@@ -42,8 +42,10 @@ def main() -> None:
         start = time.perf_counter()
         analytics.flush(timeout=60)
         drain = time.perf_counter() - start
-        print(f"record(): {cost:.2f} us per call in the caller ({N} calls, {analytics.dropped} "
-              f"dropped)")
+        print(
+            f"record(): {cost:.2f} us per call in the caller ({N} calls, {analytics.dropped} "
+            f"dropped)"
+        )
         print(f"analytics thread: wrote the {N} events {drain:.2f} s after the last call")
         analytics.close()
     for text in MESSAGES:

@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402
 
-from bot.decide import Action  # noqa: E402
-from bot.loader import load_library  # noqa: E402
-from bot.responder import Responder  # noqa: E402
-from bot.telegram_app import CONCURRENT_UPDATES  # noqa: E402
+from bot.core.decide import Action  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.responder import Responder  # noqa: E402
+from bot.telegram.app import CONCURRENT_UPDATES  # noqa: E402
 
 INTENTS = ROOT / "intents"
 SENTINEL = "thanks"
@@ -39,22 +39,24 @@ SENTINEL = "thanks"
 
 def run_bot(concurrency: int) -> None:
     """The child process: the real Application, long polling against the fake."""
-    from bot.hub import Hub
-    from bot.settings import Settings
-    from bot.telegram_app import build_application
-    from bot.telegram_logging import configure
+    from bot.core.hub import Hub
+    from bot.core.settings import Settings
+    from bot.telegram.app import build_application
+    from bot.telegram.logs import configure
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     configure(settings.log_level)
     library = load_library(settings.intents_dir).library
     assert library is not None
-    application = build_application(settings, Hub(Responder(library)),
-                                    concurrency=concurrency, overall_max_rate=0)
+    application = build_application(
+        settings, Hub(Responder(library)), concurrency=concurrency, overall_max_rate=0
+    )
     application.run_polling()
 
 
-def conversations(responder: Responder, users: int, per_user: int,
-                  seed: int) -> dict[int, list[tuple[str, str]]]:
+def conversations(
+    responder: Responder, users: int, per_user: int, seed: int
+) -> dict[int, list[tuple[str, str]]]:
     """(message, expected reply text) per user, from the library's own examples, with the
     follow-up memory each user would have. Safety answers are left out: they are two messages."""
     examples = sorted({e for i in responder.library.intents.values() for e in i.examples})
@@ -75,8 +77,13 @@ def conversations(responder: Responder, users: int, per_user: int,
     return plan
 
 
-async def user_loop(fake: FakeBotApi, chat_id: int, messages: list[tuple[str, str]],
-                    latencies: list[float], wrong: list[str]) -> None:
+async def user_loop(
+    fake: FakeBotApi,
+    chat_id: int,
+    messages: list[tuple[str, str]],
+    latencies: list[float],
+    wrong: list[str],
+) -> None:
     for text, expected in messages:
         sent_at = time.monotonic()
         [reply] = await fake.send_text(chat_id, text, timeout=120)
@@ -97,12 +104,26 @@ async def bench(args: argparse.Namespace) -> int:
     fake = FakeBotApi()
     fake.delay = args.api_delay / 1000
     await fake.start()
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_ROOT=fake.root,
-               INTENTS_DIR=str(INTENTS), LOG_LEVEL="WARNING", ANALYTICS_ENABLED="0",
-               SERVICES_FILE="", WEBHOOK_URL="")
+    env = dict(
+        os.environ,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_ROOT=fake.root,
+        INTENTS_DIR=str(INTENTS),
+        LOG_LEVEL="WARNING",
+        ANALYTICS_ENABLED="0",
+        SERVICES_FILE="",
+        WEBHOOK_URL="",
+    )
     child = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--child", "--concurrency", str(args.concurrency), env=env,
-        cwd=ROOT, stdin=asyncio.subprocess.DEVNULL)
+        sys.executable,
+        __file__,
+        "--child",
+        "--concurrency",
+        str(args.concurrency),
+        env=env,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
     try:
         await fake.wait_for(lambda: fake.polling, 120, "the bot to start")
         junk: list[float] = []
@@ -116,8 +137,9 @@ async def bench(args: argparse.Namespace) -> int:
         cpu_fake, cpu_bot = _cpu_self() - cpu_before[0], _cpu_of(child.pid) - cpu_before[1]
         # One more message each: it must be answered next, so nothing extra came before it.
         sentinel = responder.reply(SENTINEL).text
-        await asyncio.gather(*(user_loop(fake, u, [(SENTINEL, sentinel)], junk, wrong)
-                               for u in plan))
+        await asyncio.gather(
+            *(user_loop(fake, u, [(SENTINEL, sentinel)], junk, wrong) for u in plan)
+        )
         counts = {len(fake.outputs(u)) for u in plan}
     finally:
         child.terminate()
@@ -130,15 +152,21 @@ async def bench(args: argparse.Namespace) -> int:
         for text, _ in messages:
             actions[responder.reply(text).action] += 1
     quantiles = statistics.quantiles(latencies, n=100)
-    print(f"messages: {total} from {len(plan)} users (closed loop), bot concurrency "
-          f"{args.concurrency}, API delay {args.api_delay:g} ms")
+    print(
+        f"messages: {total} from {len(plan)} users (closed loop), bot concurrency "
+        f"{args.concurrency}, API delay {args.api_delay:g} ms"
+    )
     print("mix: " + ", ".join(f"{a.value} {n}" for a, n in actions.items() if n))
     print(f"throughput: {total / elapsed:.0f} messages/s ({elapsed:.2f} s)")
-    print(f"latency: p50 {quantiles[49] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms, "
-          f"max {max(latencies) * 1000:.1f} ms")
-    print(f"CPU per message while timed: bot process {cpu_bot / total * 1000:.2f} ms, "
-          f"fake API and users {cpu_fake / total * 1000:.2f} ms "
-          f"(the machine has {os.cpu_count()} cores)")
+    print(
+        f"latency: p50 {quantiles[49] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"CPU per message while timed: bot process {cpu_bot / total * 1000:.2f} ms, "
+        f"fake API and users {cpu_fake / total * 1000:.2f} ms "
+        f"(the machine has {os.cpu_count()} cores)"
+    )
     one_each = counts == {per_user + 2} and not wrong
     print(f"every message got exactly one reply, the right one: {'yes' if one_each else 'NO'}")
     for line in wrong[:10]:
@@ -162,10 +190,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--concurrency", type=int, default=CONCURRENT_UPDATES,
-                        help="updates the bot handles at once")
-    parser.add_argument("--api-delay", type=float, default=0.0, metavar="MS",
-                        help="added to every Bot API call, as a far-away Telegram would")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=CONCURRENT_UPDATES,
+        help="updates the bot handles at once",
+    )
+    parser.add_argument(
+        "--api-delay",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="added to every Bot API call, as a far-away Telegram would",
+    )
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -12,11 +12,11 @@ import random
 import time
 from pathlib import Path
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_confusion import FOLDS, _stray, held_out
-from bot.loader import load_library
-from bot.matcher import Matcher
-from bot.responder import Responder
+from bot.content.confusion import FOLDS, _stray, held_out
+from bot.content.lint import LintOptions, lint_library
+from bot.core.loader import load_library
+from bot.core.matcher import Matcher
+from bot.core.responder import Responder
 
 INTENTS = Path(__file__).resolve().parents[1] / "intents"
 
@@ -37,11 +37,14 @@ def main() -> None:
     assert library is not None
     examples = [(i, n) for i in library.intents.values() for n in range(len(i.examples))]
     print(f"library: {len(library.intents)} intents, {len(examples)} intent examples")
-    _timed("lint --quick (wording, reading age, governance)",
-           lambda: lint_library(INTENTS, LintOptions(confusion=False)))
+    _timed(
+        "lint --quick (wording, reading age, governance)",
+        lambda: lint_library(INTENTS, LintOptions(confusion=False)),
+    )
     _timed("lint (everything)", lambda: lint_library(INTENTS))
-    strays = _timed(f"held-out folds alone ({args.folds} builds)",
-                    lambda: list(held_out(library, args.folds)))
+    strays = _timed(
+        f"held-out folds alone ({args.folds} builds)", lambda: list(held_out(library, args.folds))
+    )
     start = time.perf_counter()
     Matcher(library)
     one = time.perf_counter() - start

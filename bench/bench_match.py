@@ -30,17 +30,17 @@ from typing import Any
 
 import yaml
 
-from bot import learned
-from bot.library import Library
-from bot.loader import (
+from bot.core import learned
+from bot.core.library import Library
+from bot.core.loader import (
     LEXICON_FILE,
     NOT_INTENT_FILES,
     OUT_OF_SCOPE_FILE,
     SAFETY_CORPUS_DIR,
     load_library,
 )
-from bot.normalise import normalise
-from bot.responder import Responder
+from bot.core.normalise import normalise
+from bot.core.responder import Responder
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
@@ -50,10 +50,32 @@ TARGET_LOAD_S = 2.0  # load with training, shipped library (issues 10 and 11)
 TARGET_PEAK_MB = 200.0
 
 NEIGHBOURS = {
-    "a": "qsz", "b": "vgn", "c": "xdv", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht",
-    "h": "gjy", "i": "uok", "j": "hku", "k": "jli", "l": "kop", "m": "nj", "n": "bmh",
-    "o": "ipl", "p": "ol", "q": "wa", "r": "eft", "s": "adw", "t": "rgy", "u": "yij",
-    "v": "cbf", "w": "qes", "x": "zcs", "y": "tuh", "z": "xa",
+    "a": "qsz",
+    "b": "vgn",
+    "c": "xdv",
+    "d": "sfe",
+    "e": "wrd",
+    "f": "dgr",
+    "g": "fht",
+    "h": "gjy",
+    "i": "uok",
+    "j": "hku",
+    "k": "jli",
+    "l": "kop",
+    "m": "nj",
+    "n": "bmh",
+    "o": "ipl",
+    "p": "ol",
+    "q": "wa",
+    "r": "eft",
+    "s": "adw",
+    "t": "rgy",
+    "u": "yij",
+    "v": "cbf",
+    "w": "qes",
+    "x": "zcs",
+    "y": "tuh",
+    "z": "xa",
 }
 TEXT_SPEAK = {"you": "u", "your": "ur", "please": "pls", "what": "wot", "are": "r", "mate": "m8"}
 TAILS = ["", "", "", " pls", "??", " !!", " 😭", " 🙏", " asap", " x"]
@@ -267,16 +289,16 @@ def peak_memory_mb(directory: Path, messages: list[str], workdir: Path) -> float
     feed.write_text("".join(m.replace("\n", " ") + "\n" for m in messages), encoding="utf-8")
     probe = subprocess.run(
         [sys.executable, "-c", PEAK_PROBE, str(hrbot), str(feed), str(directory)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if probe.returncode:
         raise SystemExit(f"hrbot match failed: {probe.stderr}")
     return int(probe.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
-def measure(
-    name: str, directory: Path, messages: list[str], workdir: Path, repeats: int
-) -> Row:
+def measure(name: str, directory: Path, messages: list[str], workdir: Path, repeats: int) -> Row:
     library, load_s, build_s, first_s = time_load(directory, repeats)
     responder = Responder(library)
     gc.collect()
@@ -317,18 +339,42 @@ def print_table(rows: list[Row], count: int, scale: int) -> None:
     shipped, scaled = rows
     print("targets:")
     checks = [
-        (f"p99 shipped <= {TARGET_P99_MS['shipped']} ms", shipped.p99_ms, "ms",
-         shipped.p99_ms <= TARGET_P99_MS["shipped"]),
-        (f"p99 at {scale}x <= {TARGET_P99_MS['scaled']} ms", scaled.p99_ms, "ms",
-         scaled.p99_ms <= TARGET_P99_MS["scaled"]),
-        (f"load (read + build) shipped <= {TARGET_LOAD_S} s", shipped.ready_s, "s",
-         shipped.ready_s <= TARGET_LOAD_S),
-        (f"first load in a fresh process <= {TARGET_LOAD_S} s", shipped.first_s, "s",
-         shipped.first_s <= TARGET_LOAD_S),
-        (f"peak memory of hrbot match shipped < {TARGET_PEAK_MB:.0f} MB", shipped.peak_mb, "MB",
-         shipped.peak_mb < TARGET_PEAK_MB),
-        (f"peak memory of hrbot match at {scale}x < {TARGET_PEAK_MB:.0f} MB", scaled.peak_mb,
-         "MB", scaled.peak_mb < TARGET_PEAK_MB),
+        (
+            f"p99 shipped <= {TARGET_P99_MS['shipped']} ms",
+            shipped.p99_ms,
+            "ms",
+            shipped.p99_ms <= TARGET_P99_MS["shipped"],
+        ),
+        (
+            f"p99 at {scale}x <= {TARGET_P99_MS['scaled']} ms",
+            scaled.p99_ms,
+            "ms",
+            scaled.p99_ms <= TARGET_P99_MS["scaled"],
+        ),
+        (
+            f"load (read + build) shipped <= {TARGET_LOAD_S} s",
+            shipped.ready_s,
+            "s",
+            shipped.ready_s <= TARGET_LOAD_S,
+        ),
+        (
+            f"first load in a fresh process <= {TARGET_LOAD_S} s",
+            shipped.first_s,
+            "s",
+            shipped.first_s <= TARGET_LOAD_S,
+        ),
+        (
+            f"peak memory of hrbot match shipped < {TARGET_PEAK_MB:.0f} MB",
+            shipped.peak_mb,
+            "MB",
+            shipped.peak_mb < TARGET_PEAK_MB,
+        ),
+        (
+            f"peak memory of hrbot match at {scale}x < {TARGET_PEAK_MB:.0f} MB",
+            scaled.peak_mb,
+            "MB",
+            scaled.peak_mb < TARGET_PEAK_MB,
+        ),
     ]
     for label, value, unit, ok in checks:
         print(f"  {label:<48} {value:8.2f} {unit:<3} {verdict(ok)}")

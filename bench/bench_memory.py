@@ -7,7 +7,7 @@ The bot runs in its own process (built by telegram_app.build_application, as `hr
 it, but with Telegram's 30 messages a second lifted so that the run takes minutes, not an hour);
 the fake Bot API and the users run here, on 127.0.0.1 only, `--window` messages in flight at a
 time. Every message gets an answer, so every chat leaves what the bot keeps per chat: its last
-topic (bot/telegram_memory.py) and the id of the bot's reply (bot/telegram_recent.py). Both are
+topic (bot/telegram/memory.py) and the id of the bot's reply (bot/telegram/recent.py). Both are
 capped by count, so the peak should not grow with the number of people.
 Target (issue 13): at most 150 MB.
 """
@@ -27,18 +27,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_bot_api import FakeBotApi  # noqa: E402
 
-from bot.loader import load_library  # noqa: E402
-from bot.responder import Responder  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.responder import Responder  # noqa: E402
 
 INTENTS = ROOT / "intents"
 
 
 def run_bot() -> None:
     """The child process: the real Application, long polling against the fake."""
-    from bot.hub import Hub
-    from bot.settings import Settings
-    from bot.telegram_app import build_application
-    from bot.telegram_logging import configure
+    from bot.core.hub import Hub
+    from bot.core.settings import Settings
+    from bot.telegram.app import build_application
+    from bot.telegram.logs import configure
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     configure(settings.log_level)
@@ -50,8 +50,11 @@ def run_bot() -> None:
 
 def memory_of(pid: int) -> tuple[float, float]:
     """(resident now, peak resident) of a process, in MB (Linux /proc)."""
-    fields = dict(line.split(":", 1) for line in
-                  Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if ":" in line
+    )
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
@@ -69,12 +72,19 @@ async def bench(args: argparse.Namespace) -> int:
     pool = messages(Responder(library), args.seed)
     fake = FakeBotApi()
     await fake.start()
-    env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_ROOT=fake.root,
-               INTENTS_DIR=str(INTENTS), LOG_LEVEL="WARNING", ANALYTICS_ENABLED="0",
-               SERVICES_FILE="", WEBHOOK_URL="")
+    env = dict(
+        os.environ,
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_ROOT=fake.root,
+        INTENTS_DIR=str(INTENTS),
+        LOG_LEVEL="WARNING",
+        ANALYTICS_ENABLED="0",
+        SERVICES_FILE="",
+        WEBHOOK_URL="",
+    )
     child = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--child", env=env, cwd=ROOT,
-        stdin=asyncio.subprocess.DEVNULL)
+        sys.executable, __file__, "--child", env=env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL
+    )
     answered = 0
     try:
         await fake.wait_for(lambda: fake.polling, 120, "the bot to start")
@@ -89,14 +99,14 @@ async def bench(args: argparse.Namespace) -> int:
             chats = range(1_000_000 + first, 1_000_000 + min(first + args.window, args.users))
             for chat in chats:
                 fake.push({"message": fake.message(chat, pool[chat % len(pool)])})
-            await fake.wait_for(lambda chats=chats: all(fake.mark(c) for c in chats), 300,
-                                "a window of replies")
+            await fake.wait_for(
+                lambda chats=chats: all(fake.mark(c) for c in chats), 300, "a window of replies"
+            )
             answered += len(chats)
             fake.forget_history()
             if first // args.window % 50 == 0:
                 now, peak = memory_of(child.pid)
-                print(f"  {answered:>7,} people: {now:.0f} MB now, peak {peak:.0f} MB",
-                      flush=True)
+                print(f"  {answered:>7,} people: {now:.0f} MB now, peak {peak:.0f} MB", flush=True)
         elapsed = time.monotonic() - start
         end_rss, peak = memory_of(child.pid)
     finally:
@@ -104,8 +114,10 @@ async def bench(args: argparse.Namespace) -> int:
         code = await child.wait()
         await fake.stop()
     print(f"{answered:,} distinct people, one message each, in {elapsed:.0f} s")
-    print(f"bot process memory: {start_rss:.0f} MB after warm-up, {end_rss:.0f} MB at the end, "
-          f"peak {peak:.0f} MB ({'within' if peak <= 150 else 'OVER'} the 150 MB target)")
+    print(
+        f"bot process memory: {start_rss:.0f} MB after warm-up, {end_rss:.0f} MB at the end, "
+        f"peak {peak:.0f} MB ({'within' if peak <= 150 else 'OVER'} the 150 MB target)"
+    )
     print(f"bot process exit code after SIGTERM: {code}")
     return 0 if code == 0 and answered == args.users else 1
 

@@ -4,8 +4,8 @@
                                                   [--cache DIR] [--no-cost | --cost-only]
                                                   [--messages 500] [--distill-minilm DIR]
 
-Every model scores a message 1 - p(none), as the safety tiers read it (bot/safety_tiers.py):
-  tfidf         the shipped layer: bot.learned's tf-idf + LinearSVC (SAFETY_C, SAFETY_SCALE)
+Every model scores a message 1 - p(none), as the safety tiers read it (bot/core/safety_tiers.py):
+  tfidf         the shipped layer: bot.core.learned's tf-idf + LinearSVC (SAFETY_C, SAFETY_SCALE)
   E+LR          the sentence embedding E and a logistic regression (C=4)
   tfidf+E       one LinearSVC (SAFETY_C, SAFETY_SCALE) over tf-idf and E side by side
   avg(tfidf,E)  the mean of the tfidf and E+LR scores
@@ -60,11 +60,11 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from bot.classifiers import SAFETY_C, SAFETY_SCALE, safety_training_set  # noqa: E402
-from bot.learned import Features, TextModel  # noqa: E402
-from bot.library import NOT_NOW, Library  # noqa: E402
-from bot.loader import load_library  # noqa: E402
-from bot.matcher import Matcher  # noqa: E402
+from bot.core.classifiers import SAFETY_C, SAFETY_SCALE, safety_training_set  # noqa: E402
+from bot.core.learned import Features, TextModel  # noqa: E402
+from bot.core.library import NOT_NOW, Library  # noqa: E402
+from bot.core.loader import load_library  # noqa: E402
+from bot.core.matcher import Matcher  # noqa: E402
 
 INTENTS = REPO / "intents"
 THRESHOLDS = (0.2, 0.4, 0.8)  # the safety tiers' confirm, check and sure
@@ -291,7 +291,7 @@ def cost(name: str, m2v: Path | None, messages: int) -> dict[str, Any]:
     """Measured in this process (a fresh one, one thread): see --cost. Times are CPU time
     (time.thread_time), not wall time, so that other work on a shared machine counts less."""
     clock = time.thread_time
-    from bot.responder import Responder
+    from bot.core.responder import Responder
 
     library = load_library(INTENTS).library
     assert library is not None

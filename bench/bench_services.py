@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.loader import load_library
-from bot.responder import Responder
-from bot.services import local_services_text, location_answer, place_answer
-from bot.services_load import load_services
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.services.answers import local_services_text, location_answer, place_answer
+from bot.services.load import load_services
 
 REPO = Path(__file__).resolve().parents[1]
 KINDS = ["needle_exchange", "naloxone", "hepc_testing", "drug_service", "housing", "pharmacy"]
@@ -62,8 +62,10 @@ def main() -> None:
     reply = Responder(library).answer("needle_exchange_where")
     now = dt.datetime(2025, 6, 2, 10, tzinfo=dt.UTC)
     example = REPO / "services" / "example.yaml"
-    print(f"load example.yaml ({len(example.read_text().splitlines())} lines): "
-          f"{timed(lambda: load_services(example), 20) * 1e3:.1f} ms")
+    print(
+        f"load example.yaml ({len(example.read_text().splitlines())} lines): "
+        f"{timed(lambda: load_services(example), 20) * 1e3:.1f} ms"
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.yaml"
         path.write_text(big_directory(1000), encoding="utf-8")
@@ -73,11 +75,16 @@ def main() -> None:
     assert big is not None and small is not None
     for name, directory in (("example (7)", small), ("1,000 services", big)):
         print(f"{name}:")
-        under = timed(lambda d=directory: local_services_text(reply, d, library=library,
-                                                              now=now), 2000)
+        under = timed(
+            lambda d=directory: local_services_text(reply, d, library=library, now=now), 2000
+        )
         print(f"  text under an answer, no location: {under * 1e6:.0f} us")
-        located = timed(lambda d=directory: location_answer(53.8, -1.55, d, "naloxone_get",
-                                                            library=library, now=now), 500)
+        located = timed(
+            lambda d=directory: location_answer(
+                53.8, -1.55, d, "naloxone_get", library=library, now=now
+            ),
+            500,
+        )
         print(f"  nearest 3 to a shared location:    {located * 1e6:.0f} us")
         place = directory.services[0].district
         typed = timed(lambda d=directory, p=place: place_answer(p, d, None, now=now), 500)

@@ -14,11 +14,11 @@ import copy
 import dataclasses
 from pathlib import Path
 
-from bot.decide import Action
-from bot.eval_sweep import wrong_answers
-from bot.evaluate import read_cases, run
-from bot.loader import load_library
-from bot.responder import Responder
+from bot.core.decide import Action
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.evaluation.evaluate import read_cases, run
+from bot.evaluation.sweep import wrong_answers
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SETS = sorted((REPO.parent / "shared" / "eval").glob("dev*.yaml"))

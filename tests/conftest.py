@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from fake_bot_api import FakeBotApi, serve
 
-from bot.hub import Hub
-from bot.library import Library
-from bot.loader import load_library
-from bot.responder import Responder
-from bot.settings import Settings
+from bot.core.hub import Hub
+from bot.core.library import Library
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
@@ -78,7 +78,7 @@ class RunningBot:
 @pytest.fixture
 async def telegram_bot(fake_api: FakeBotApi, hub: Hub) -> AsyncIterator[RunningBot]:
     """The real Application (long polling) answering the fake Bot API, with the real library."""
-    from bot.telegram_app import build_application
+    from bot.telegram.app import build_application
 
     application = build_application(bot_settings(fake_api), hub)
     async with serve(application):

@@ -35,21 +35,37 @@ BOT_USERNAME = "hrbot_test_bot"
 WAIT_SECONDS = 20.0  # how long a helper waits for the bot: generous, for a busy machine
 
 # Parameters that Telegram reads as plain strings; PTB JSON-encodes everything else.
-STRING_FIELDS = frozenset({
-    "text", "caption", "parse_mode", "callback_query_id", "url", "secret_token", "ip_address",
-    "inline_message_id", "business_connection_id", "language_code", "description",
-    "short_description", "name", "message_effect_id", "emoji", "chat_id_str",
-})
+STRING_FIELDS = frozenset(
+    {
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "url",
+        "secret_token",
+        "ip_address",
+        "inline_message_id",
+        "business_connection_id",
+        "language_code",
+        "description",
+        "short_description",
+        "name",
+        "message_effect_id",
+        "emoji",
+        "chat_id_str",
+    }
+)
 OUTPUT_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
 MAX_TEXT = 4096
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
 MAX_CALLBACK_DATA = 64
 
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup are exactly the same as a current content and reply markup of the message")
-QUERY_TOO_OLD = ("Bad Request: query is too old and response timeout expired or query ID is "
-                 "invalid")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup are exactly the same as a current content and reply markup of the message"
+)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 ERRORS: dict[str, tuple[int, str]] = {
     "chat_not_found": (400, "Bad Request: chat not found"),
     "blocked": (403, "Forbidden: bot was blocked by the user"),
@@ -59,27 +75,72 @@ ERRORS: dict[str, tuple[int, str]] = {
     "retry_after": (429, "Too Many Requests: retry after {retry_after}"),
     "bad_gateway": (502, "Bad Gateway"),
 }
-CONFLICT_POLLER = ("Conflict: terminated by other getUpdates request; make sure that only one "
-                   "bot instance is running")
-CONFLICT_WEBHOOK = ("Conflict: can't use getUpdates method while webhook is active; use "
-                    "deleteWebhook to delete the webhook first")
-STICKER = {"file_id": "CAACAgIAAxkBAAEfakeSticker", "file_unique_id": "AgADfakeSticker",
-           "type": "regular", "width": 512, "height": 512, "is_animated": False,
-           "is_video": False, "emoji": "👍"}
+CONFLICT_POLLER = (
+    "Conflict: terminated by other getUpdates request; make sure that only one "
+    "bot instance is running"
+)
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use "
+    "deleteWebhook to delete the webhook first"
+)
+STICKER = {
+    "file_id": "CAACAgIAAxkBAAEfakeSticker",
+    "file_unique_id": "AgADfakeSticker",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+    "emoji": "👍",
+}
 CONTENT: dict[str, dict[str, Any]] = {
     "sticker": {"sticker": STICKER},
-    "voice": {"voice": {"file_id": "AwACAgIfakeVoice", "file_unique_id": "AgADfakeVoice",
-                        "duration": 4, "mime_type": "audio/ogg"}},
-    "video_note": {"video_note": {"file_id": "DQACfakeNote", "file_unique_id": "AgADfakeNote",
-                                  "length": 240, "duration": 5}},
-    "audio": {"audio": {"file_id": "CQACfakeAudio", "file_unique_id": "AgADfakeAudio",
-                        "duration": 60}},
-    "photo": {"photo": [{"file_id": "AgACfakePhoto", "file_unique_id": "AQADfakePhoto",
-                         "width": 90, "height": 90}]},
-    "video": {"video": {"file_id": "BAACfakeVideo", "file_unique_id": "AgADfakeVideo",
-                        "width": 640, "height": 360, "duration": 10}},
-    "document": {"document": {"file_id": "BQACfakeDoc", "file_unique_id": "AgADfakeDoc",
-                              "file_name": "letter.pdf", "mime_type": "application/pdf"}},
+    "voice": {
+        "voice": {
+            "file_id": "AwACAgIfakeVoice",
+            "file_unique_id": "AgADfakeVoice",
+            "duration": 4,
+            "mime_type": "audio/ogg",
+        }
+    },
+    "video_note": {
+        "video_note": {
+            "file_id": "DQACfakeNote",
+            "file_unique_id": "AgADfakeNote",
+            "length": 240,
+            "duration": 5,
+        }
+    },
+    "audio": {
+        "audio": {"file_id": "CQACfakeAudio", "file_unique_id": "AgADfakeAudio", "duration": 60}
+    },
+    "photo": {
+        "photo": [
+            {
+                "file_id": "AgACfakePhoto",
+                "file_unique_id": "AQADfakePhoto",
+                "width": 90,
+                "height": 90,
+            }
+        ]
+    },
+    "video": {
+        "video": {
+            "file_id": "BAACfakeVideo",
+            "file_unique_id": "AgADfakeVideo",
+            "width": 640,
+            "height": 360,
+            "duration": 10,
+        }
+    },
+    "document": {
+        "document": {
+            "file_id": "BQACfakeDoc",
+            "file_unique_id": "AgADfakeDoc",
+            "file_name": "letter.pdf",
+            "mime_type": "application/pdf",
+        }
+    },
     "location": {"location": {"latitude": 53.8008, "longitude": -1.5491}},
     "contact": {"contact": {"phone_number": "+440000000000", "first_name": "A friend"}},
     "dice": {"dice": {"emoji": "🎲", "value": 4}},
@@ -92,8 +153,11 @@ class ApiError(Exception):
         self.status, self.description, self.retry_after = status, description, retry_after
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": False, "error_code": self.status,
-                                "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
         return body
@@ -131,8 +195,9 @@ class Sent:
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback_data or url) of every inline button, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in rows
-                for b in row]
+        return [
+            (b["text"], b.get("callback_data") or b.get("url", "")) for row in rows for b in row
+        ]
 
     def data(self, label: str) -> str:
         """The callback data of the button with this label (or the start of it)."""
@@ -178,9 +243,15 @@ def decode_params(raw: dict[str, Any]) -> dict[str, Any]:
 class FakeBotApi:
     def __init__(self, token: str = TOKEN, username: str = BOT_USERNAME) -> None:
         self.token = token
-        self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "HR Bot",
-                         "username": username, "can_join_groups": True,
-                         "can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.bot_user = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "HR Bot",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
         self.calls: list[Call] = []
         self.delay = 0.0  # seconds added to every call
         self.blocked: set[int] = set()  # chats whose user has blocked the bot
@@ -244,8 +315,12 @@ class FakeBotApi:
         method = request.match_info["method"]
         raw: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            raw.update({k: v if isinstance(v, str) else json.dumps(v)
-                        for k, v in (await request.json()).items()})
+            raw.update(
+                {
+                    k: v if isinstance(v, str) else json.dumps(v)
+                    for k, v in (await request.json()).items()
+                }
+            )
         elif request.can_read_body:
             raw.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
         params = decode_params(raw)
@@ -268,8 +343,9 @@ class FakeBotApi:
             return self._respond(method, params, error)
         return self._respond(method, params, result=result)
 
-    def _respond(self, method: str, params: dict[str, Any], error: ApiError | None = None,
-                 result: Any = None) -> web.Response:
+    def _respond(
+        self, method: str, params: dict[str, Any], error: ApiError | None = None, result: Any = None
+    ) -> web.Response:
         status = error.status if error else 200
         self._record(Call(method, params, status, time.monotonic(), result))
         if error and error.status >= 500:
@@ -282,10 +358,16 @@ class FakeBotApi:
         self.calls.append(call)
         if call.method in OUTPUT_METHODS and call.status == 200:
             message = call.result if isinstance(call.result, dict) else {}
-            sent = Sent(call.method, message["chat"]["id"], message["message_id"],
-                        message.get("text", ""), message.get("reply_markup"),
-                        call.params.get("parse_mode"),
-                        (call.params.get("reply_parameters") or {}).get("message_id"), call.at)
+            sent = Sent(
+                call.method,
+                message["chat"]["id"],
+                message["message_id"],
+                message.get("text", ""),
+                message.get("reply_markup"),
+                call.params.get("parse_mode"),
+                (call.params.get("reply_parameters") or {}).get("message_id"),
+                call.at,
+            )
             self._outputs.setdefault(sent.chat_id, []).append(sent)
         self._notify()
 
@@ -294,8 +376,9 @@ class FakeBotApi:
             if not waiter.future.done() and waiter.predicate():
                 waiter.future.set_result(None)
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = WAIT_SECONDS,
-                       what: str = "the bot") -> None:
+    async def wait_for(
+        self, predicate: Callable[[], bool], timeout: float = WAIT_SECONDS, what: str = "the bot"
+    ) -> None:
         """Wait until predicate() is true; it is checked after every call the bot makes."""
         if predicate():
             return
@@ -327,34 +410,49 @@ class FakeBotApi:
         """How many messages the bot has sent to this chat so far (for `replies`)."""
         return len(self._outputs.get(chat_id, ()))
 
-    async def replies(self, chat_id: int, mark: int, count: int = 1,
-                      timeout: float = WAIT_SECONDS) -> list[Sent]:
+    async def replies(
+        self, chat_id: int, mark: int, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[Sent]:
         """Wait for `count` messages to this chat after `mark`; returns all sent since."""
-        await self.wait_for(lambda: len(self._outputs.get(chat_id, ())) >= mark + count,
-                            timeout, f"{count} message(s) to chat {chat_id}")
+        await self.wait_for(
+            lambda: len(self._outputs.get(chat_id, ())) >= mark + count,
+            timeout,
+            f"{count} message(s) to chat {chat_id}",
+        )
         return self.outputs(chat_id)[mark:]
 
     # ------------------------------------------------------------------ faults
-    def inject(self, method: str, error: str, times: int = 1, chat_id: int | None = None,
-               retry_after: int = 1) -> None:
+    def inject(
+        self,
+        method: str,
+        error: str,
+        times: int = 1,
+        chat_id: int | None = None,
+        retry_after: int = 1,
+    ) -> None:
         """Make the next `times` calls of `method` fail: chat_not_found, blocked, not_modified,
         cant_edit, query_too_old, retry_after (429 with parameters.retry_after) or bad_gateway
         (502)."""
         status, description = ERRORS[error]
-        api_error = ApiError(status, description.format(retry_after=retry_after),
-                             retry_after if status == 429 else None)
+        api_error = ApiError(
+            status,
+            description.format(retry_after=retry_after),
+            retry_after if status == 429 else None,
+        )
         self._faults.append(Fault(method, api_error, times, chat_id))
 
-    def slow(self, method: str, seconds: float, times: int = 1,
-             chat_id: int | None = None) -> None:
+    def slow(self, method: str, seconds: float, times: int = 1, chat_id: int | None = None) -> None:
         """Make the next `times` calls of `method` take `seconds` before they are carried out
         and answered."""
         self._faults.append(Fault(method, None, times, chat_id, seconds))
 
     def _take_slow(self, method: str, params: dict[str, Any]) -> float:
         for fault in self._faults:
-            if fault.error is None and fault.method == method and fault.chat_id in (
-                    None, params.get("chat_id")):
+            if (
+                fault.error is None
+                and fault.method == method
+                and fault.chat_id in (None, params.get("chat_id"))
+            ):
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
@@ -367,8 +465,11 @@ class FakeBotApi:
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> None:
         for fault in self._faults:
-            if fault.error is not None and fault.method == method and fault.chat_id in (
-                    None, params.get("chat_id")):
+            if (
+                fault.error is not None
+                and fault.method == method
+                and fault.chat_id in (None, params.get("chat_id"))
+            ):
                 fault.times -= 1
                 if fault.times <= 0:
                     self._faults.remove(fault)
@@ -397,14 +498,26 @@ class FakeBotApi:
             self._arrived.set()
         return update
 
-    def message(self, chat_id: int, text: str | None = None, *, user_id: int | None = None,
-                chat_type: str = "private", reply_to: int | None = None,
-                **content: Any) -> dict[str, Any]:
+    def message(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        reply_to: int | None = None,
+        **content: Any,
+    ) -> dict[str, Any]:
         """A user's message as Telegram sends it: commands and @mentions get their entities."""
         chat = self.chat(chat_id, chat_type)
         user_id = user_id or (chat_id if chat_type == "private" else 1000 + abs(chat_id) % 1000)
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": chat, "from": self.user(user_id), **content}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.user(user_id),
+            **content,
+        }
         if text is not None:
             message["text"] = text
             entities = self._entities(text)
@@ -424,20 +537,28 @@ class FakeBotApi:
             entities.append({"type": kind, "offset": start, "length": _utf16(match.group(0))})
         return entities
 
-    async def send_text(self, chat_id: int, text: str, replies: int = 1,
-                        timeout: float = WAIT_SECONDS, **options: Any) -> list[Sent]:
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        replies: int = 1,
+        timeout: float = WAIT_SECONDS,
+        **options: Any,
+    ) -> list[Sent]:
         """The user sends text; returns the bot's next `replies` messages to this chat."""
         before = self.mark(chat_id)
         self.push({"message": self.message(chat_id, text, **options)})
         return await self.replies(chat_id, before, replies, timeout)
 
-    async def send_command(self, chat_id: int, command: str, replies: int = 1,
-                           **options: Any) -> list[Sent]:
+    async def send_command(
+        self, chat_id: int, command: str, replies: int = 1, **options: Any
+    ) -> list[Sent]:
         """Like send_text; `command` is e.g. "/start" or "/start@botname"."""
         return await self.send_text(chat_id, command, replies, **options)
 
-    async def send_content(self, chat_id: int, kind: str, replies: int = 1,
-                           caption: str | None = None, **options: Any) -> list[Sent]:
+    async def send_content(
+        self, chat_id: int, kind: str, replies: int = 1, caption: str | None = None, **options: Any
+    ) -> list[Sent]:
         """The user sends a sticker, voice, video_note, audio, photo, video, document,
         location, contact or dice (see CONTENT)."""
         content = dict(CONTENT[kind])
@@ -447,19 +568,30 @@ class FakeBotApi:
         self.push({"message": self.message(chat_id, **options, **content)})
         return await self.replies(chat_id, before, replies, WAIT_SECONDS)
 
-    async def edit_text(self, chat_id: int, message_id: int, text: str, replies: int = 1,
-                        ) -> list[Sent]:
+    async def edit_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        replies: int = 1,
+    ) -> list[Sent]:
         """The user edits one of their messages."""
-        message = dict(self._messages[(chat_id, message_id)], text=text,
-                       edit_date=int(time.time()))
+        message = dict(self._messages[(chat_id, message_id)], text=text, edit_date=int(time.time()))
         message.pop("entities", None)
         self._messages[(chat_id, message_id)] = message
         before = self.mark(chat_id)
         self.push({"edited_message": message})
         return await self.replies(chat_id, before, replies, WAIT_SECONDS) if replies else []
 
-    async def press(self, chat_id: int, message: Sent | int, data: str, replies: int = 1,
-                    user_id: int | None = None, too_old: bool = False) -> list[Sent]:
+    async def press(
+        self,
+        chat_id: int,
+        message: Sent | int,
+        data: str,
+        replies: int = 1,
+        user_id: int | None = None,
+        too_old: bool = False,
+    ) -> list[Sent]:
         """The user taps an inline button (any data: tests may forge it). Waits until the bot
         has answered the callback query and sent or edited `replies` messages. With too_old,
         Telegram refuses the bot's answerCallbackQuery, as it does for a query left too long."""
@@ -468,17 +600,28 @@ class FakeBotApi:
         if not too_old:
             self._queries[query_id] = False
         before = self.mark(chat_id)
-        self.push({"callback_query": {
-            "id": query_id, "from": self.user(user_id or chat_id), "data": data,
-            "chat_instance": f"ci{chat_id}", "message": self._messages[(chat_id, message_id)]}})
+        self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.user(user_id or chat_id),
+                    "data": data,
+                    "chat_instance": f"ci{chat_id}",
+                    "message": self._messages[(chat_id, message_id)],
+                }
+            }
+        )
         await self.wait_for(
-            lambda: any(c.params.get("callback_query_id") == query_id
-                        for c in self.calls_to("answerCallbackQuery")),
-            WAIT_SECONDS, f"answerCallbackQuery {query_id}")
+            lambda: any(
+                c.params.get("callback_query_id") == query_id
+                for c in self.calls_to("answerCallbackQuery")
+            ),
+            WAIT_SECONDS,
+            f"answerCallbackQuery {query_id}",
+        )
         return await self.replies(chat_id, before, replies) if replies else []
 
-    async def post_to_webhook(self, update: dict[str, Any],
-                              secret_token: str | None = None) -> int:
+    async def post_to_webhook(self, update: dict[str, Any], secret_token: str | None = None) -> int:
         """POST one update straight to the webhook (to try a missing or wrong secret)."""
         assert self.webhook is not None and self._session is not None
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret_token} if secret_token else {}
@@ -547,12 +690,19 @@ class FakeBotApi:
         text, markup = params.get("text"), params.get("reply_markup")
         self._check_text(text, markup)
         reply = params.get("reply_parameters") or {}
-        if reply and (chat_id, reply.get("message_id")) not in self._messages and not reply.get(
-                "allow_sending_without_reply"):
+        if (
+            reply
+            and (chat_id, reply.get("message_id")) not in self._messages
+            and not reply.get("allow_sending_without_reply")
+        ):
             raise ApiError(400, "Bad Request: message to be replied not found")
-        message: dict[str, Any] = {"message_id": next(self._message_ids),
-                                   "date": int(time.time()), "chat": self._chats[chat_id],
-                                   "from": self.bot_user, "text": text}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats[chat_id],
+            "from": self.bot_user,
+            "text": text,
+        }
         if markup and "inline_keyboard" in markup:
             # Telegram echoes only an inline keyboard in Message.reply_markup; a reply keyboard
             # (Share location) or its removal is applied to the chat, never sent back.
@@ -607,7 +757,7 @@ class FakeBotApi:
     async def set_my_commands(self, params: dict[str, Any]) -> Any:
         commands = params.get("commands")
         if not isinstance(commands, list):
-            raise ApiError(400, "Bad Request: parameter \"commands\" is required")
+            raise ApiError(400, 'Bad Request: parameter "commands" is required')
         self.commands = commands
         return True
 
@@ -629,8 +779,9 @@ class FakeBotApi:
         return {"description": self.description}
 
     async def set_my_short_description(self, params: dict[str, Any]) -> Any:
-        self.short_description = self._profile_text(params, "short_description",
-                                                    MAX_SHORT_DESCRIPTION)
+        self.short_description = self._profile_text(
+            params, "short_description", MAX_SHORT_DESCRIPTION
+        )
         return True
 
     async def get_my_short_description(self, params: dict[str, Any]) -> Any:
@@ -642,9 +793,12 @@ class FakeBotApi:
             return await self.delete_webhook(params)
         if params.get("drop_pending_updates"):
             self._updates.clear()
-        self.webhook = {"url": url, "secret_token": params.get("secret_token"),
-                        "max_connections": params.get("max_connections", 40),
-                        "allowed_updates": params.get("allowed_updates")}
+        self.webhook = {
+            "url": url,
+            "secret_token": params.get("secret_token"),
+            "max_connections": params.get("max_connections", 40),
+            "allowed_updates": params.get("allowed_updates"),
+        }
         for update in self._updates:
             self._webhook_queue.put_nowait(update)
         self._updates.clear()
@@ -663,11 +817,15 @@ class FakeBotApi:
         return True
 
     async def get_webhook_info(self, params: dict[str, Any]) -> Any:
-        info: dict[str, Any] = {"url": self.webhook["url"] if self.webhook else "",
-                                "has_custom_certificate": False,
-                                "pending_update_count": (
-                                    self._webhook_queue.qsize() + (self._in_flight is not None)
-                                    if self.webhook else len(self._updates))}
+        info: dict[str, Any] = {
+            "url": self.webhook["url"] if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": (
+                self._webhook_queue.qsize() + (self._in_flight is not None)
+                if self.webhook
+                else len(self._updates)
+            ),
+        }
         if self.webhook:
             info["max_connections"] = self.webhook["max_connections"]
         return info
@@ -683,8 +841,9 @@ class FakeBotApi:
                 secret = self.webhook.get("secret_token")
                 headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
                 try:
-                    async with self._session.post(self.webhook["url"], json=update,
-                                                  headers=headers) as resp:
+                    async with self._session.post(
+                        self.webhook["url"], json=update, headers=headers
+                    ) as resp:
                         self.webhook_statuses.append(resp.status)
                         if resp.status < 300:
                             break

@@ -7,12 +7,12 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.yamlsource import MAX_FILE_BYTES
+from bot.core.yamlsource import MAX_FILE_BYTES
 
 
 def alias_bomb() -> str:
     """353 bytes that PyYAML would build into 9**9 strings (the billion laughs)."""
-    lines = ['version: 1', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = ["version: 1", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""bot/analytics.py on real SQLite files: what is counted, what is never kept, and failures."""
+"""bot/analytics/store.py on real SQLite files: what is counted, what is never kept, and
+failures."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analytics import UK, SqliteAnalytics, _Text, day_of, from_settings
-from bot.hub import NoAnalytics
-from bot.settings import Settings
+from bot.analytics.store import UK, SqliteAnalytics, _Text, day_of, from_settings
+from bot.core.hub import NoAnalytics
+from bot.core.settings import Settings
 
 # Noon in London on two days (times of day far from midnight, so no test depends on the hour).
 DAY1 = dt.datetime(2026, 3, 10, 12, tzinfo=UK).timestamp()
@@ -108,7 +109,8 @@ def test_distinct_people_per_day_without_keeping_ids_or_hashes(
     analytics.record("answer", "thanks", ALICE)  # a new day: Alice counts again
     assert analytics.flush()
     assert rows(db, "SELECT day, users FROM daily_users ORDER BY day") == [
-        ("2026-03-10", 2), ("2026-03-11", 1),
+        ("2026-03-10", 2),
+        ("2026-03-11", 1),
     ]
     # Writes go on in the same process; the counts add up across writes.
     analytics.record("answer", "thanks", CAROL)
@@ -121,8 +123,11 @@ def test_distinct_people_per_day_without_keeping_ids_or_hashes(
         assert str(user).encode() not in stored
         assert user.to_bytes(8, "big") not in stored
         assert user.to_bytes(8, "little") not in stored
-    columns = {row[1] for t in ("daily_counts", "daily_users", "unmatched")
-               for row in rows(db, f"PRAGMA table_info({t})")}
+    columns = {
+        row[1]
+        for t in ("daily_counts", "daily_users", "unmatched")
+        for row in rows(db, f"PRAGMA table_info({t})")
+    }
     assert columns == {"day", "event", "intent", "count", "users", "id", "text", "nearest"}
 
 
@@ -144,7 +149,8 @@ def test_anything_not_shaped_like_an_intent_is_stored_as_other(
     analytics.record("whatever happened", "greeting", ALICE)
     assert analytics.flush()
     assert sorted(rows(db, "SELECT event, intent FROM daily_counts")) == [
-        ("command", "other"), ("other", "greeting"),
+        ("command", "other"),
+        ("other", "greeting"),
     ]
     assert b"07700900123" not in all_bytes(db.parent)
 
@@ -231,7 +237,7 @@ def test_a_locked_database_is_logged_and_the_counts_wait(
     assert analytics.flush()
     assert rows(db, "SELECT count FROM daily_counts") == [(50,)]
     assert rows(db, "SELECT text FROM unmatched") == [("LOCKED-MARKER [phone]",)]
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.analytics"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.analytics.store"]
     assert any("database is locked" in m for m in warnings)
     assert not any("MARKER" in m or str(ALICE) in m or "naloxone" in m for m in warnings)
 
@@ -275,10 +281,14 @@ def test_days_are_uk_days() -> None:
 def test_from_settings(tmp_path: Path) -> None:
     off = from_settings(Settings(_env_file=None, analytics_enabled=False))  # type: ignore[call-arg]
     assert isinstance(off, NoAnalytics)
-    on = from_settings(Settings(
-        _env_file=None, database_path=tmp_path / "a.sqlite3", store_unmatched=True,  # type: ignore[call-arg]
-        unmatched_retention_days=7,
-    ))
+    on = from_settings(
+        Settings(
+            _env_file=None,
+            database_path=tmp_path / "a.sqlite3",
+            store_unmatched=True,  # type: ignore[call-arg]
+            unmatched_retention_days=7,
+        )
+    )
     assert isinstance(on, SqliteAnalytics)
     assert (on.store_unmatched, on.retention_days) == (True, 7)
     assert on.flush()

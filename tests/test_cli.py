@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from lint_fixtures import add_safety_corpus
 
-from bot.cli import main
-from bot.library import SAFETY_INTENTS
-from bot.loader import load_library
+from bot.cli.main import main
+from bot.core.library import SAFETY_INTENTS
+from bot.core.loader import load_library
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
@@ -26,7 +26,7 @@ def hrbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run the command as a person would, in the repository folder."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.cli.main", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -86,7 +86,10 @@ def test_check_shipped_library_exits_0() -> None:
 def test_console_script_is_installed() -> None:
     assert HRBOT.exists(), "pip install -e . should have made the hrbot command"
     run = subprocess.run(
-        [str(HRBOT), "check", str(INTENTS)], capture_output=True, text=True, check=False,
+        [str(HRBOT), "check", str(INTENTS)],
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -279,7 +282,7 @@ def test_match_jsonl_contract(intent_ids: set[str]) -> None:
     assert by_text["where can i get naloxone"]["intent"] == "naloxone_get"
     assert by_text["where can i get naloxone"]["candidates"][0]["intent"] == "naloxone_get"
     assert by_text["whats the weather like"]["intent"] is None
-    assert by_text[""] ["intent"] is None and by_text[""]["candidates"] == []
+    assert by_text[""]["intent"] is None and by_text[""]["candidates"] == []
     assert all(r["intent"] not in SAFETY_INTENTS for r in out if r["text"] != "HES GONE BLUE")
 
 

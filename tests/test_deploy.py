@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 DOCKERFILE = REPO / "Dockerfile"
 UNIT = REPO / "deploy" / "hrbot.service"

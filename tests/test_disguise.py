@@ -13,11 +13,11 @@ from conftest import INTENTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.decide import Action
-from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import MAX_CHARS, normalise
-from bot.responder import Responder
+from bot.core.decide import Action
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import MAX_CHARS, normalise
+from bot.core.responder import Responder
 
 # Format characters (Unicode category Cf), variation selectors and the combining grapheme joiner.
 INVISIBLE = [
@@ -25,12 +25,27 @@ INVISIBLE = [
     "\u034f",  # combining grapheme joiner
     "\u061c",  # Arabic letter mark
     "\u180e",  # Mongolian vowel separator
-    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f",  # zero width, joiners, direction marks
-    "\u202a", "\u202e", "\u2060", "\u2062", "\u2066", "\u2069",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u200f",  # zero width, joiners, direction marks
+    "\u202a",
+    "\u202e",
+    "\u2060",
+    "\u2062",
+    "\u2066",
+    "\u2069",
     "\ufeff",  # byte order mark
-    "\ufe00", "\ufe0e", "\ufe0f",  # variation selectors
-    "\U000e0001", "\U000e0020", "\U000e0041", "\U000e007f",  # tag characters
-    "\U000e0100", "\U000e01ef",  # variation selectors supplement
+    "\ufe00",
+    "\ufe0e",
+    "\ufe0f",  # variation selectors
+    "\U000e0001",
+    "\U000e0020",
+    "\U000e0041",
+    "\U000e007f",  # tag characters
+    "\U000e0100",
+    "\U000e01ef",  # variation selectors supplement
     "\U0001d173",  # musical symbol begin beam
 ]
 
@@ -137,8 +152,9 @@ LOOKALIKES = {"o": "\u043e", "e": "\u0435", "a": "\u0430"}  # Cyrillic о, е, �
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(index=st.integers(min_value=0), swaps=st.lists(st.integers(min_value=0), min_size=1,
-                                                       max_size=6))
+@given(
+    index=st.integers(min_value=0), swaps=st.lists(st.integers(min_value=0), min_size=1, max_size=6)
+)
 def test_cyrillic_lookalikes_never_change_a_safety_verdict(index: int, swaps: list[int]) -> None:
     examples = safety_examples()
     example = examples[index % len(examples)]

@@ -15,10 +15,10 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot.cli import main
-from bot.heartbeat import MAX_AGE_SECONDS, Heartbeat
-from bot.hub import Hub
-from bot.telegram_app import build_application
+from bot.cli.main import main
+from bot.core.hub import Hub
+from bot.telegram.app import build_application
+from bot.telegram.heartbeat import MAX_AGE_SECONDS, Heartbeat
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -52,7 +52,7 @@ async def test_an_unwritable_file_is_logged_once_and_never_fatal(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     heartbeat = Heartbeat(tmp_path / "no such folder" / "alive", lambda: True, every=0.02).start()
-    with caplog.at_level(logging.WARNING, logger="bot.heartbeat"):
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.heartbeat"):
         await asyncio.sleep(0.2)
         await heartbeat.stop()
     assert [r.getMessage() for r in caplog.records] == [
@@ -98,7 +98,7 @@ async def test_the_running_bot_beats_and_stops_beating_when_it_stops(
 def test_hrbot_health_alone_loads_nothing_else_of_the_bot(tmp_path: Path) -> None:
     # The container runs it every minute: it must not load the matcher and the learned layers.
     probe = (
-        "import sys; from bot.health_cli import main; code = main(sys.argv[1:]); "
+        "import sys; from bot.cli.health import main; code = main(sys.argv[1:]); "
         "print(code, sorted(m for m in sys.modules if m.startswith(('bot.', 'sklearn', 'numpy'))))"
     )
     (tmp_path / "alive").touch()
@@ -111,4 +111,6 @@ def test_hrbot_health_alone_loads_nothing_else_of_the_bot(tmp_path: Path) -> Non
     )
     code, modules = run.stdout.splitlines()[-1].split(" ", 1)
     assert code == "0"
-    assert modules == "['bot.cli_args', 'bot.health_cli', 'bot.heartbeat']"
+    assert modules == (
+        "['bot.cli', 'bot.cli.args', 'bot.cli.health', 'bot.telegram', 'bot.telegram.heartbeat']"
+    )

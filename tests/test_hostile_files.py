@@ -26,10 +26,10 @@ from hostile import (
 )
 from lint_fixtures import intent_block, write_library
 
-from bot.cli import main
-from bot.loader import load_library
-from bot.services_load import load_services
-from bot.yamlsource import MAX_DEPTH, read_yaml
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.yamlsource import MAX_DEPTH, read_yaml
+from bot.services.load import load_services
 
 REPO = Path(__file__).resolve().parents[1]
 HRBOT = str(Path(sys.executable).with_name("hrbot"))
@@ -54,8 +54,12 @@ HOSTILE = [
     ("broken link", link_to("nowhere.yaml"), 1, "link to a file that does not exist"),
     ("link to itself", lambda path: path.symlink_to(path.name), 1, "round in a circle"),
     ("over the size limit", huge, 1, "larger than 2 MB"),
-    ("not UTF-8", lambda path: path.write_bytes(b"version: 1\ntopic: caf\xe9\n"), 1,
-     "UnicodeDecodeError"),
+    (
+        "not UTF-8",
+        lambda path: path.write_bytes(b"version: 1\ntopic: caf\xe9\n"),
+        1,
+        "UnicodeDecodeError",
+    ),
 ]
 
 
@@ -115,16 +119,23 @@ def test_an_ampersand_in_quotes_is_text(tmp_path: Path) -> None:
 
 
 # Runs a command and prints its peak memory (KB) to stderr: only that command's, not pytest's.
-PEAK = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-        "sys.exit(code)")
+PEAK = (
+    "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(code)"
+)
 
 
 def run_check(*args: str) -> tuple[int, str, float]:
     """`hrbot check ARGS` as a process: exit code, output, and its peak memory in MB."""
     done = subprocess.run(
-        [sys.executable, "-c", PEAK, HRBOT, "check", *args], capture_output=True, text=True,
-        stdin=subprocess.DEVNULL, timeout=PATIENCE, check=False)
+        [sys.executable, "-c", PEAK, HRBOT, "check", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=PATIENCE,
+        check=False,
+    )
     *errors, peak_kb = done.stderr.splitlines()
     return done.returncode, "\n".join([done.stdout, *errors]), int(peak_kb) / 1024
 
@@ -192,8 +203,13 @@ SERVICES_HOSTILE = [
     ("name", "make", "line", "words"), SERVICES_HOSTILE, ids=[h[0] for h in SERVICES_HOSTILE]
 )
 def test_hrbot_check_services_on_a_hostile_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    name: str, make: Callable[[Path], None], line: int, words: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    make: Callable[[Path], None],
+    line: int,
+    words: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # away from any .env
     monkeypatch.delenv("SERVICES_FILE", raising=False)

@@ -7,14 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.classifiers import Classifiers, SafetyScores
-from bot.decide import Action, Decision, decide
-from bot.learned import Features, TextModel, fit
-from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Library
-from bot.matcher import Candidate
-from bot.responder import SAFETY_CHECK_TEXT, Reply, Responder, with_safety_check
-from bot.safety import SafetyVerdict
-from bot.safety_tiers import SafetyThresholds, judge
+from bot.core.classifiers import Classifiers, SafetyScores
+from bot.core.decide import Action, Decision, decide
+from bot.core.learned import Features, TextModel, fit
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Library
+from bot.core.matcher import Candidate
+from bot.core.responder import SAFETY_CHECK_TEXT, Reply, Responder, with_safety_check
+from bot.core.safety import SafetyVerdict
+from bot.core.safety_tiers import SafetyThresholds, judge
 
 TEXTS = [
     "where can i get naloxone",
@@ -200,6 +200,8 @@ def test_the_ranking_sends_a_safety_answer_only_with_the_layer_behind_it() -> No
     assert backed.action is Action.SAFETY and backed.intent == CRISIS_SUPPORT
     alone = decide(close, SafetyVerdict(None))
     assert alone.action is not Action.SAFETY and alone.check == CRISIS_SUPPORT
-    weak = decide([Candidate(CRISIS_SUPPORT, 0.55), Candidate("mental_health", 0.3)],
-                  SafetyVerdict(None, check=CRISIS_SUPPORT))
+    weak = decide(
+        [Candidate(CRISIS_SUPPORT, 0.55), Candidate("mental_health", 0.3)],
+        SafetyVerdict(None, check=CRISIS_SUPPORT),
+    )
     assert weak.action is not Action.SAFETY and weak.check == CRISIS_SUPPORT

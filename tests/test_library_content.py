@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import Outcome, Report, read_cases, run
-from bot.library import SAFETY_INTENTS, Intent, Library
-from bot.loader import load_library
-from bot.normalise import normalise
-from bot.responder import Responder
+from bot.core.library import SAFETY_INTENTS, Intent, Library
+from bot.core.loader import load_library
+from bot.core.normalise import normalise
+from bot.core.responder import Responder
+from bot.evaluation.evaluate import Outcome, Report, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,19 +37,64 @@ HOLDOUT_SET = REPO / "tests" / "data" / "holdout.yaml"
 # A copy of ../shared/intent-ids.md and intent-ids-more.md, used when they are not beside the
 # repository.
 REQUIRED_IDS = [
-    "overdose_emergency", "crisis_support", "overdose_signs", "naloxone_what", "naloxone_get",
-    "naloxone_use", "naloxone_safety", "needle_exchange_what", "needle_exchange_where",
-    "needle_exchange_confidential", "equipment_disposal", "safer_injecting", "hepc_what",
-    "hepc_transmission", "hepc_testing", "hepc_treatment", "bbv_hiv_hepb", "wound_care",
-    "drug_mixing", "drug_checking", "safer_smoking", "safer_snorting", "using_alone",
-    "drug_supply_request", "harm_reduction_what", "treatment_recovery", "mental_health",
-    "housing_support", "talk_to_someone", "stigma_judgement", "greeting", "thanks", "goodbye",
-    "help_menu", "about_bot", "privacy",
+    "overdose_emergency",
+    "crisis_support",
+    "overdose_signs",
+    "naloxone_what",
+    "naloxone_get",
+    "naloxone_use",
+    "naloxone_safety",
+    "needle_exchange_what",
+    "needle_exchange_where",
+    "needle_exchange_confidential",
+    "equipment_disposal",
+    "safer_injecting",
+    "hepc_what",
+    "hepc_transmission",
+    "hepc_testing",
+    "hepc_treatment",
+    "bbv_hiv_hepb",
+    "wound_care",
+    "drug_mixing",
+    "drug_checking",
+    "safer_smoking",
+    "safer_snorting",
+    "using_alone",
+    "drug_supply_request",
+    "harm_reduction_what",
+    "treatment_recovery",
+    "mental_health",
+    "housing_support",
+    "talk_to_someone",
+    "stigma_judgement",
+    "greeting",
+    "thanks",
+    "goodbye",
+    "help_menu",
+    "about_bot",
+    "privacy",
     # second wave
-    "ghb_gbl", "benzos", "alcohol_withdrawal", "xylazine_tranq", "opioid_withdrawal",
-    "tolerance_loss", "methadone_buprenorphine", "police_999", "drug_law", "drug_tests",
-    "pregnancy", "young_people", "domestic_abuse", "chemsex", "mdma", "ketamine", "cocaine_crack",
-    "spice", "consumption_rooms", "families_friends", "sleep_it_off",
+    "ghb_gbl",
+    "benzos",
+    "alcohol_withdrawal",
+    "xylazine_tranq",
+    "opioid_withdrawal",
+    "tolerance_loss",
+    "methadone_buprenorphine",
+    "police_999",
+    "drug_law",
+    "drug_tests",
+    "pregnancy",
+    "young_people",
+    "domestic_abuse",
+    "chemsex",
+    "mdma",
+    "ketamine",
+    "cocaine_crack",
+    "spice",
+    "consumption_rooms",
+    "families_friends",
+    "sleep_it_off",
 ]
 
 # Always-flag terms (../shared/content/facts.md section 11), with their plurals. "Abuse" is
@@ -93,8 +138,9 @@ def responder() -> Responder:
 
 
 def ids_in(path: Path) -> list[str]:
-    found = re.findall(r"^\|\s*([a-z][a-z0-9_]+)\s*\|", path.read_text(encoding="utf-8"),
-                       re.MULTILINE)
+    found = re.findall(
+        r"^\|\s*([a-z][a-z0-9_]+)\s*\|", path.read_text(encoding="utf-8"), re.MULTILINE
+    )
     ids = [i for i in found if i != "id"]
     assert ids, f"{path.name} no longer reads as a table"
     return ids
@@ -166,13 +212,32 @@ def test_no_stigmatising_terms_in_answers_or_titles() -> None:
 
 def test_stigma_check_catches_the_terms() -> None:
     # The check itself: whole words, any case, plurals, and the phrases.
-    for text in ["an Addict", "addicts", "drug abuse", "substance abuse", "abusing drugs",
-                 "drug abusers", "JUNKIE", "clean needles", "dirties",
-                 "your habit", "drug-seeking", "non-compliant", "in  denial",
-                 "swapping one drug for another"]:
+    for text in [
+        "an Addict",
+        "addicts",
+        "drug abuse",
+        "substance abuse",
+        "abusing drugs",
+        "drug abusers",
+        "JUNKIE",
+        "clean needles",
+        "dirties",
+        "your habit",
+        "drug-seeking",
+        "non-compliant",
+        "in  denial",
+        "swapping one drug for another",
+    ]:
         assert STIGMA.search(text), text
-    for text in ["cleaning", "habitat", "abusive partner", "addictive", "unclean",
-                 "Domestic Abuse Helpline", "an excuse for abuse"]:
+    for text in [
+        "cleaning",
+        "habitat",
+        "abusive partner",
+        "addictive",
+        "unclean",
+        "Domestic Abuse Helpline",
+        "an excuse for abuse",
+    ]:
         assert not STIGMA.search(text), text
 
 
@@ -241,8 +306,13 @@ KNOWN_FALSE_ALARMS: dict[Path, list[str]] = {}
 dev_sets = pytest.mark.parametrize(
     "path",
     [
-        pytest.param(path, id=path.stem, marks=pytest.mark.skipif(
-            not path.exists(), reason=f"the development set {path} is not beside the repository"))
+        pytest.param(
+            path,
+            id=path.stem,
+            marks=pytest.mark.skipif(
+                not path.exists(), reason=f"the development set {path} is not beside the repository"
+            ),
+        )
         for path in DEV_GATES
     ],
 )

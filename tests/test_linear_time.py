@@ -21,13 +21,13 @@ from conftest import INTENTS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import bot.normalise
-import bot.safety
-from bot.loader import load_library
-from bot.matcher import MAX_SPELLED
-from bot.normalise import MAX_CHARS, RAW_LIMIT, _nfkc, normalise
-from bot.responder import Responder
-from bot.safety import CRISIS_CUES, EMERGENCY_CUES, NEGATED, NEGATED_WORDS, Pair, _words_back
+import bot.core.normalise
+import bot.core.safety
+from bot.core.loader import load_library
+from bot.core.matcher import MAX_SPELLED
+from bot.core.normalise import MAX_CHARS, RAW_LIMIT, _nfkc, normalise
+from bot.core.responder import Responder
+from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, NEGATED, NEGATED_WORDS, Pair, _words_back
 
 CUES = (*EMERGENCY_CUES, *CRISIS_CUES)
 SINGLE_CHARACTER = {sre.IN, sre.LITERAL, sre.NOT_LITERAL, sre.CATEGORY}
@@ -111,14 +111,17 @@ def backtracking_risks(
 
 def core_patterns() -> list[tuple[str, re.Pattern[str]]]:
     found = []
-    for module in (bot.safety, bot.normalise):
+    for module in (bot.core.safety, bot.core.normalise):
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
                 found.append((f"{module.__name__}.{name}", value))
     for cue in CUES:
         for n, alternative in enumerate(cue.alternatives):
-            parts = [alternative.first, alternative.then] if isinstance(alternative, Pair) else [
-                alternative]
+            parts = (
+                [alternative.first, alternative.then]
+                if isinstance(alternative, Pair)
+                else [alternative]
+            )
             found += [(f"cue {cue.name!r} alternative {n}", part) for part in parts]
     return found
 
@@ -131,14 +134,20 @@ def test_no_core_pattern_has_a_quadratic_shape(name: str, pattern: re.Pattern[st
 def test_the_checker_catches_the_quadratic_shapes() -> None:
     for bad in [r"\bod\b.*\bnow\b", r"(?:\w+ )*end", r"(a+)+b", r"x.+?y", r"(ab)\1+"]:
         assert backtracking_risks(sre_parse.parse(bad)), bad
-    for good in [r"\bod\b", r"(?:\w+ ){0,3}blue", r"\w+\s+", r"[^ a-z]*+[a-z]", r"(a)\1+",
-                 r"(?:a|'(?=b))+"]:
+    for good in [
+        r"\bod\b",
+        r"(?:\w+ ){0,3}blue",
+        r"\w+\s+",
+        r"[^ a-z]*+[a-z]",
+        r"(a)\1+",
+        r"(?:a|'(?=b))+",
+    ]:
         assert not backtracking_risks(sre_parse.parse(good)), good
 
 
 def test_the_unicode_classes_are_single_character_classes() -> None:
     # Compiled with `regex` (for \p{...}), which the check above cannot read.
-    for pattern in (bot.normalise._INVISIBLE, bot.normalise._LOOSE_MARKS):
+    for pattern in (bot.core.normalise._INVISIBLE, bot.core.normalise._LOOSE_MARKS):
         assert re.fullmatch(r"\[[^\[\]]*\]\+", pattern.pattern), pattern.pattern
 
 
@@ -196,8 +205,25 @@ def test_the_cap_holds_after_every_expansion(name: str, text: str) -> None:
 
 
 NFKC_PIECES = st.sampled_from(
-    ["a", " ", "e\u0301", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8", "\uac00", "\u3316",
-     "\ufdfa", "\ufdfb", "\u0b47", "\u0b3e", "ﬃ", "①", "\uff41"]
+    [
+        "a",
+        " ",
+        "e\u0301",
+        "\u0301",
+        "\u0327",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        "\uac00",
+        "\u3316",
+        "\ufdfa",
+        "\ufdfb",
+        "\u0b47",
+        "\u0b3e",
+        "ﬃ",
+        "①",
+        "\uff41",
+    ]
 )
 
 

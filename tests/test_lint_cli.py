@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lint_fixtures import SHIPPED, intent_block, write_library
 
-from bot.cli import main
+from bot.cli.main import main
 
 LINE = re.compile(r"^.+:\d+: (error|warning): .+$")
 

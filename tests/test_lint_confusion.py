@@ -6,36 +6,54 @@ from pathlib import Path
 
 from lint_fixtures import intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_confusion import check_examples, confusable_pairs, held_out
-from bot.responder import Responder
+from bot.content.confusion import check_examples, confusable_pairs, held_out
+from bot.content.lint import LintOptions, lint_library
+from bot.core.responder import Responder
 
 NALOXONE = intent_block(
     "naloxone_kit",
     "You can get a free naloxone kit from a needle exchange.\n",
-    examples=("where can i get a naloxone kit", "free narcan near me", "how do i get naloxone",
-              "is naloxone free"),
+    examples=(
+        "where can i get a naloxone kit",
+        "free narcan near me",
+        "how do i get naloxone",
+        "is naloxone free",
+    ),
     title="Get naloxone",
 )
 HOUSING = intent_block(
     "housing_help",
     "Your council can help if you have nowhere to stay tonight.\n",
-    examples=("i have nowhere to sleep tonight", "i am homeless and need a bed",
-              "help with housing", "sleeping rough"),
+    examples=(
+        "i have nowhere to sleep tonight",
+        "i am homeless and need a bed",
+        "help with housing",
+        "sleeping rough",
+    ),
     title="Housing",
 )
 KIT_A = intent_block(
     "kit_a",
     "Here is kit.\n",
-    examples=("can i get some kit", "where do i get kit", "i need kit please", "kit for me",
-              "getting kit today"),
+    examples=(
+        "can i get some kit",
+        "where do i get kit",
+        "i need kit please",
+        "kit for me",
+        "getting kit today",
+    ),
     title="Kit",
 )
 KIT_B = intent_block(
     "kit_b",
     "Here is more kit.\n",
-    examples=("can i get kit please", "where can i get some kit", "need kit", "kit please",
-              "getting some kit"),
+    examples=(
+        "can i get kit please",
+        "where can i get some kit",
+        "need kit",
+        "kit please",
+        "getting some kit",
+    ),
     title="More kit",
 )
 
@@ -76,13 +94,18 @@ def test_an_example_answered_with_another_intent_warns_on_its_line(tmp_path: Pat
     breathing = intent_block(
         "breathing_advice",
         "Breathe in slowly for four counts, then out for four.\n",
-        examples=("how do i calm my breathing", "my friend is not breathing and has gone blue",
-                  "breathing exercises for panic"),
+        examples=(
+            "how do i calm my breathing",
+            "my friend is not breathing and has gone blue",
+            "breathing exercises for panic",
+        ),
         title="Breathing",
     )
     directory = write_library(tmp_path, breathing, NALOXONE)
     found = [p for p in _warnings(directory) if "typing the example" in p]
     assert len(found) == 1
-    assert "things.yaml:8: warning: typing the example of 'breathing_advice' gets the answer " \
-           "of 'overdose_emergency'" in found[0]
+    assert (
+        "things.yaml:8: warning: typing the example of 'breathing_advice' gets the answer "
+        "of 'overdose_emergency'" in found[0]
+    )
     assert "the emergency check reads it as happening now" in found[0]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from lint_fixtures import TODAY, intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_governance import months_between
-from bot.lint_numbers import canonical, find_numbers
+from bot.content.governance import months_between
+from bot.content.lint import LintOptions, lint_library
+from bot.content.phone_numbers import canonical, find_numbers
 
 QUICK = LintOptions(confusion=False, corpus=False)
 
@@ -60,8 +60,9 @@ def test_a_follow_up_to_a_missing_intent_is_reported(tmp_path: Path) -> None:
     block = intent_block("lost", "Hello.\n", extra="follow_ups: [no_such_intent]")
     result = lint_library(write_library(tmp_path, block), QUICK)
     assert result.library is None
-    assert any("follow-up 'no_such_intent' of 'lost' names no intent" in str(p)
-               for p in result.errors)
+    assert any(
+        "follow-up 'no_such_intent' of 'lost' names no intent" in str(p) for p in result.errors
+    )
 
 
 def test_numbers_are_recognised_in_the_ways_uk_services_write_them() -> None:
@@ -70,8 +71,15 @@ def test_numbers_are_recognised_in_the_ways_uk_services_write_them() -> None:
         "Ring 0300 123 6600 or 0808 800 4444, or +44 7700 900123. Textphone 020-7089-6221."
     )
     assert [n.text for n in find_numbers(text)] == [
-        "999", "112", "111", "116 123", "85258", "0300 123 6600", "0808 800 4444",
-        "+44 7700 900123", "020-7089-6221",
+        "999",
+        "112",
+        "111",
+        "116 123",
+        "85258",
+        "0300 123 6600",
+        "0808 800 4444",
+        "+44 7700 900123",
+        "020-7089-6221",
     ]
     assert canonical("+44 7700 900123") == "07700900123"
 
@@ -88,8 +96,9 @@ def test_an_unchecked_number_is_an_error_on_its_line(tmp_path: Path) -> None:
     answer = "Call 999 now.\nOr ring 0800 77 66 00 for advice.\n"
     found = _problems(tmp_path, intent_block("numbers", answer))
     assert len(found) == 1
-    assert "things.yaml:10: error: the answer of 'numbers' gives the number 0800 77 66 00" in (
-        found[0]
+    assert (
+        "things.yaml:10: error: the answer of 'numbers' gives the number 0800 77 66 00"
+        in (found[0])
     )
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from lint_fixtures import intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_readability import readability, sentences
+from bot.content.lint import LintOptions, lint_library
+from bot.content.readability import readability, sentences
 
 QUICK = LintOptions(confusion=False, corpus=False)
 

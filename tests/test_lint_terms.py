@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lint_fixtures import SHIPPED, intent_block, write_library
 
-from bot.lint import LintOptions, lint_library
-from bot.lint_terms import load_terms
+from bot.content.lint import LintOptions, lint_library
+from bot.content.terms import load_terms
 
 QUICK = LintOptions(confusion=False, corpus=False)
 FLAGGED = re.compile(r"'(.+?)' in the (?:answer|title)")

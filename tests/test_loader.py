@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lint_fixtures import add_safety_corpus
 
-from bot.library import Problem
-from bot.loader import LoadResult, load_library
+from bot.core.library import Problem
+from bot.core.loader import LoadResult, load_library
 
 REPO = Path(__file__).resolve().parents[1]
 

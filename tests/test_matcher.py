@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from lint_fixtures import add_safety_corpus
 
-from bot.decide import DEFAULT_THRESHOLDS, Action, Thresholds, decide
-from bot.library import Library
-from bot.loader import load_library
-from bot.matcher import NEGATION_REACH, OUT_OF_SCOPE, Candidate, Matcher, mark_negation
-from bot.responder import FALLBACK_TEXT, Responder
-from bot.safety import SafetyVerdict
+from bot.core.decide import DEFAULT_THRESHOLDS, Action, Thresholds, decide
+from bot.core.library import Library
+from bot.core.loader import load_library
+from bot.core.matcher import NEGATION_REACH, OUT_OF_SCOPE, Candidate, Matcher, mark_negation
+from bot.core.responder import FALLBACK_TEXT, Responder
+from bot.core.safety import SafetyVerdict
 
 LONG_EXAMPLE = (
     "i have been sharing spoons and filters and straws and water and notes at parties with "
@@ -204,7 +204,13 @@ def test_short_words_are_not_corrected(matcher: Matcher) -> None:
 
 def test_lexicon_is_applied_to_messages(matcher: Matcher) -> None:
     assert matcher.words("is gear safer to smoke than inject") == [
-        "is", "heroin", "safer", "to", "smoke", "than", "inject"
+        "is",
+        "heroin",
+        "safer",
+        "to",
+        "smoke",
+        "than",
+        "inject",
     ]
     assert top(matcher, "is brown safer to smoke than inject").intent == "safer_smoking"
     words = matcher.words("which chemist gives out narcan kits near me")
@@ -290,7 +296,11 @@ def test_mark_negation_reach_is_bounded() -> None:
 
 def test_mark_negation_stops_at_but() -> None:
     assert mark_negation(["not", "sure", "but", "hes", "blue"]) == [
-        "not", "not_sure", "but", "hes", "blue"
+        "not",
+        "not_sure",
+        "but",
+        "hes",
+        "blue",
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.normalise import EMOJI_WORDS, MAX_CHARS, TEXT_SPEAK, normalise
+from bot.core.normalise import EMOJI_WORDS, MAX_CHARS, TEXT_SPEAK, normalise
 
 
 @pytest.mark.parametrize(
@@ -158,8 +158,11 @@ def test_normalise_is_idempotent() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("he od'd last night", "he oded last night"), ("shes OD’ing", "shes oding"),
-     ("thats odd", "thats odd")],
+    [
+        ("he od'd last night", "he oded last night"),
+        ("shes OD’ing", "shes oding"),
+        ("thats odd", "thats odd"),
+    ],
 )
 def test_od_with_an_apostrophe_is_not_the_word_odd(text: str, expected: str) -> None:
     assert normalise(text) == expected

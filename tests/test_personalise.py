@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.loader import load_library
-from bot.personalise import (
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.personalise import (
     GENERIC_RUNNER,
     KEEPS_NOTHING,
     UNMATCHED_KEPT,
@@ -18,8 +18,8 @@ from bot.personalise import (
     personalise,
     unmatched_note,
 )
-from bot.responder import Responder
-from bot.settings import Settings
+from bot.core.responder import Responder
+from bot.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,8 +38,10 @@ def answer(intent: str, info: ServiceInfo) -> str:
 def test_about_names_the_service_and_its_contact() -> None:
     info = ServiceInfo("Leeds Drug and Alcohol Service", "call 0113 496 0000, weekdays 9 to 5")
     text = answer("about_bot", info)
-    assert text.startswith("Leeds Drug and Alcohol Service runs me. To contact them: "
-                           "call 0113 496 0000, weekdays 9 to 5")
+    assert text.startswith(
+        "Leeds Drug and Alcohol Service runs me. To contact them: "
+        "call 0113 496 0000, weekdays 9 to 5"
+    )
     assert GENERIC_RUNNER not in text
 
 
@@ -73,8 +75,11 @@ def test_other_answers_are_left_alone() -> None:
 
 def test_service_info_from_settings() -> None:
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, service_name="  Leeds Service ", service_contact="",
-        store_unmatched=True, unmatched_retention_days=7,
+        _env_file=None,
+        service_name="  Leeds Service ",
+        service_contact="",
+        store_unmatched=True,
+        unmatched_retention_days=7,
     )
     assert ServiceInfo.from_settings(settings) == ServiceInfo("Leeds Service", "", 7)
     off = Settings(_env_file=None, store_unmatched=False)  # type: ignore[call-arg]

@@ -1,4 +1,4 @@
-"""bot/telegram_recent.py: the bot's own message ids, per chat, never kept beyond 48 hours."""
+"""bot/telegram/recent.py: the bot's own message ids, per chat, never kept beyond 48 hours."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import gc
 
 from telegram import Bot
 
-from bot import telegram_recent
-from bot.telegram_recent import DELETABLE_SECONDS, KEEP_SECONDS, RecentMessages, recent_messages
+from bot.telegram import recent as telegram_recent
+from bot.telegram.recent import DELETABLE_SECONDS, KEEP_SECONDS, RecentMessages, recent_messages
 
 
 class Clock:

@@ -20,14 +20,14 @@ import pytest
 from conftest import INTENTS, bot_settings
 from fake_bot_api import FakeBotApi, Sent, serve
 
-from bot import telegram_texts as texts
-from bot.analytics import SqliteAnalytics, from_settings
-from bot.hub import Hub
-from bot.personalise import KEEPS_NOTHING
-from bot.responder import Responder
-from bot.telegram_app import build_application
-from bot.telegram_privacy import FORGET_DONE
-from bot.telegram_recent import recent_messages
+from bot.analytics.store import SqliteAnalytics, from_settings
+from bot.core.hub import Hub
+from bot.core.personalise import KEEPS_NOTHING
+from bot.core.responder import Responder
+from bot.telegram import texts
+from bot.telegram.app import build_application
+from bot.telegram.privacy import FORGET_DONE
+from bot.telegram.recent import recent_messages
 
 MARKER = "Qvzmarkerxj"
 USER = 7_319_846_205  # a private chat's id is its user's id
@@ -60,13 +60,13 @@ class Bot:
     def text_from(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
         """A user's message whose name and username also carry the marker."""
         message = self.fake.message(user_id, text, **fields)
-        message["from"].update(first_name=f"Sam{MARKER}", username=f"u{MARKER}",
-                               last_name=MARKER)
+        message["from"].update(first_name=f"Sam{MARKER}", username=f"u{MARKER}", last_name=MARKER)
         message["chat"].update(first_name=f"Sam{MARKER}", username=f"u{MARKER}")
         return message
 
-    async def send(self, user_id: int, text: str | None, replies: int = 1,
-                   **fields: Any) -> list[Sent]:
+    async def send(
+        self, user_id: int, text: str | None, replies: int = 1, **fields: Any
+    ) -> list[Sent]:
         return await self.push(user_id, self.text_from(user_id, text, **fields), replies)
 
     async def push(self, user_id: int, message: dict[str, Any], replies: int = 1) -> list[Sent]:
@@ -97,11 +97,15 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 
 @asynccontextmanager
-async def start_bot(fake: FakeBotApi, responder: Responder, folder: Path,
-                    **overrides: Any) -> AsyncIterator[Bot]:
+async def start_bot(
+    fake: FakeBotApi, responder: Responder, folder: Path, **overrides: Any
+) -> AsyncIterator[Bot]:
     values: dict[str, Any] = {
-        "database_path": folder / "data" / "hrbot.sqlite3", "intents_dir": INTENTS,
-        "admin_user_ids": frozenset({ADMIN}), "log_level": "DEBUG", **overrides,
+        "database_path": folder / "data" / "hrbot.sqlite3",
+        "intents_dir": INTENTS,
+        "admin_user_ids": frozenset({ADMIN}),
+        "log_level": "DEBUG",
+        **overrides,
     }
     hub = Hub(responder, analytics=from_settings(bot_settings(fake, **values)))
     application = build_application(bot_settings(fake, **values), hub)
@@ -117,8 +121,13 @@ async def start_bot(fake: FakeBotApi, responder: Responder, folder: Path,
 
 
 @pytest.fixture
-async def private_bot(fake_api: FakeBotApi, responder: Responder, tmp_path: Path,
-                      monkeypatch: pytest.MonkeyPatch, log_file: Path) -> AsyncIterator[Bot]:
+async def private_bot(
+    fake_api: FakeBotApi,
+    responder: Responder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    log_file: Path,
+) -> AsyncIterator[Bot]:
     """Unmatched messages not stored (the default). The working folder is a fresh tmp folder."""
     monkeypatch.chdir(log_file.parent)
     async with start_bot(fake_api, responder, log_file.parent) as bot:
@@ -126,8 +135,13 @@ async def private_bot(fake_api: FakeBotApi, responder: Responder, tmp_path: Path
 
 
 @pytest.fixture
-async def unmatched_bot(fake_api: FakeBotApi, responder: Responder, tmp_path: Path,
-                        monkeypatch: pytest.MonkeyPatch, log_file: Path) -> AsyncIterator[Bot]:
+async def unmatched_bot(
+    fake_api: FakeBotApi,
+    responder: Responder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    log_file: Path,
+) -> AsyncIterator[Bot]:
     monkeypatch.chdir(log_file.parent)
     async with start_bot(fake_api, responder, log_file.parent, store_unmatched=True) as bot:
         yield bot
@@ -147,8 +161,9 @@ async def conversation(bot: Bot) -> None:
     await bot.send(USER, f"/{MARKER.lower()}")  # an unknown command
     await bot.send(USER, f"/stats {MARKER}")  # a staff command from someone who is not staff
     await bot.send(USER, None, caption=f"what is this {MARKER}", **_photo())
-    await bot.send(USER, None, contact={"phone_number": "+447700900123", "first_name": MARKER,
-                                        "user_id": USER})
+    await bot.send(
+        USER, None, contact={"phone_number": "+447700900123", "first_name": MARKER, "user_id": USER}
+    )
     await bot.send(USER, f"hes not breathing {MARKER}", replies=2)  # safety: answer + buttons
     edited = bot.text_from(USER, f"cheers {MARKER}")
     await bot.push(USER, edited)
@@ -159,13 +174,17 @@ async def conversation(bot: Bot) -> None:
 
 
 def _photo() -> dict[str, Any]:
-    return {"photo": [{"file_id": f"AgAC{MARKER}", "file_unique_id": "AQADfake", "width": 90,
-                       "height": 90}]}
+    return {
+        "photo": [
+            {"file_id": f"AgAC{MARKER}", "file_unique_id": "AQADfake", "width": 90, "height": 90}
+        ]
+    }
 
 
 def everything_written(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def assert_nowhere(needle: str, files: dict[str, bytes]) -> None:
@@ -189,8 +208,16 @@ async def test_nothing_identifying_is_kept_by_default(
 ) -> None:
     await conversation(private_bot)
     files = await stopped(private_bot)
-    for needle in (MARKER, str(USER), str(OTHER_USER), "900123", POSTCODE, "blorp",
-                   "fizzwang", private_bot.fake.token):
+    for needle in (
+        MARKER,
+        str(USER),
+        str(OTHER_USER),
+        "900123",
+        POSTCODE,
+        "blorp",
+        "fizzwang",
+        private_bot.fake.token,
+    ):
         assert_nowhere(needle, files)
         assert needle.lower() not in caplog.text.lower()
     log = files["bot.log"].decode()
@@ -232,8 +259,10 @@ async def test_with_store_unmatched_only_scrubbed_fallbacks_are_kept(
 async def test_disguised_details_are_scrubbed_and_empty_messages_not_kept(
     unmatched_bot: Bot,
 ) -> None:
-    disguised = (f"{MARKER} ring 077OO 9OO123 or john dot smith at gmail dot com, LS1-4AP, "
-                 "born 12 march 1985 fizzwang quuxle")
+    disguised = (
+        f"{MARKER} ring 077OO 9OO123 or john dot smith at gmail dot com, LS1-4AP, "
+        "born 12 march 1985 fizzwang quuxle"
+    )
     for text in ("🙃🙃🙃", "...", "\u200b", disguised):
         await unmatched_bot.send(USER, text)
     files = await stopped(unmatched_bot)
@@ -350,10 +379,20 @@ async def test_staff_commands_look_unknown_to_everyone_else(private_bot: Bot, co
 async def test_staff_commands_are_refused_in_a_group_even_to_staff(private_bot: Bot) -> None:
     fake = private_bot.fake
     group = -100_777_888
-    fake.push({"message": fake.message(group, "/stats@hrbot_test_bot", user_id=ADMIN,
-                                       chat_type="supergroup")})
-    fake.push({"message": fake.message(group, "/nosuchthing@hrbot_test_bot", user_id=ADMIN,
-                                       chat_type="supergroup")})
+    fake.push(
+        {
+            "message": fake.message(
+                group, "/stats@hrbot_test_bot", user_id=ADMIN, chat_type="supergroup"
+            )
+        }
+    )
+    fake.push(
+        {
+            "message": fake.message(
+                group, "/nosuchthing@hrbot_test_bot", user_id=ADMIN, chat_type="supergroup"
+            )
+        }
+    )
     await fake.wait_for(lambda: len(fake.outputs(group)) >= 2)
     assert [m.text for m in fake.outputs(group)] == [texts.UNKNOWN_COMMAND] * 2
 
@@ -381,9 +420,7 @@ async def test_stats_before_the_database_exists(
         assert reply.text.startswith("No figures yet")
 
 
-async def test_reload_for_staff(
-    fake_api: FakeBotApi, responder: Responder, tmp_path: Path
-) -> None:
+async def test_reload_for_staff(fake_api: FakeBotApi, responder: Responder, tmp_path: Path) -> None:
     intents = tmp_path / "intents"
     shutil.copytree(INTENTS, intents)
     async with start_bot(fake_api, responder, tmp_path, intents_dir=intents) as bot:
@@ -392,13 +429,13 @@ async def test_reload_for_staff(
         assert bot.hub.responder is not responder
         current = bot.hub.responder
         path = intents / "conversation.yaml"
-        path.write_text(path.read_text("utf-8").replace("  - id: privacy", "  - idd: privacy"),
-                        "utf-8")
+        path.write_text(
+            path.read_text("utf-8").replace("  - id: privacy", "  - idd: privacy"), "utf-8"
+        )
         [refused] = await bot.send(ADMIN, "/reload")
         assert refused.text.startswith("Not reloaded: ")
         assert "conversation.yaml:" in refused.text
         assert bot.hub.responder is current  # the old library stays in service
-
 
 
 async def test_privacy_wording_matches_what_is_kept_by_default(private_bot: Bot) -> None:
@@ -430,7 +467,12 @@ async def test_who_runs_the_bot_comes_from_the_settings(
     fake_api: FakeBotApi, responder: Responder, monkeypatch: pytest.MonkeyPatch, log_file: Path
 ) -> None:
     monkeypatch.chdir(log_file.parent)
-    async with start_bot(fake_api, responder, log_file.parent, service_name="Leeds Service",
-                         service_contact="call 0113 496 0000") as bot:
+    async with start_bot(
+        fake_api,
+        responder,
+        log_file.parent,
+        service_name="Leeds Service",
+        service_contact="call 0113 496 0000",
+    ) as bot:
         [answer] = await bot.send(USER, "who runs this bot")
         assert answer.text.startswith("Leeds Service runs me. To contact them: call 0113 496 0000")

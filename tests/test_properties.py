@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.decide import Action
-from bot.library import SAFETY_INTENTS
-from bot.normalise import MAX_CHARS, normalise
-from bot.responder import SAFETY_CHECK_TEXT, Reply, Responder
+from bot.core.decide import Action
+from bot.core.library import SAFETY_INTENTS
+from bot.core.normalise import MAX_CHARS, normalise
+from bot.core.responder import SAFETY_CHECK_TEXT, Reply, Responder
 
 REPO = Path(__file__).resolve().parents[1]
 TELEGRAM_MAX = 4096
@@ -20,7 +20,7 @@ TELEGRAM_MAX = 4096
 
 @cache
 def responder() -> Responder:
-    from bot.loader import load_library
+    from bot.core.loader import load_library
 
     library = load_library(REPO / "intents").library
     assert library is not None

@@ -17,10 +17,10 @@ from fake_bot_api import FakeBotApi, serve
 from hostile import alias_bomb, fifo, link_to, nested, write
 from lint_fixtures import intent_block, write_library
 
-from bot.hub import Hub
-from bot.loader import LoadResult, load_library
-from bot.reload import LibraryReloader, reload_library, watch_library
-from bot.responder import Responder
+from bot.core.hub import Hub
+from bot.core.loader import LoadResult, load_library
+from bot.core.responder import Responder
+from bot.telegram.reload import LibraryReloader, reload_library, watch_library
 
 PATIENCE = 30.0  # seconds; generous, the machine may be busy
 NALOXONE = intent_block(
@@ -66,7 +66,7 @@ class LogWaiter(logging.Handler):
 @contextlib.contextmanager
 def listening(text: str) -> Iterator[LogWaiter]:
     waiter = LogWaiter(text)
-    logger = logging.getLogger("bot.reload")
+    logger = logging.getLogger("bot.telegram.reload")
     logger.addHandler(waiter)
     old_level = logger.level
     logger.setLevel(logging.INFO)
@@ -158,8 +158,9 @@ async def test_a_library_with_a_lint_error_is_refused(tmp_path: Path) -> None:
     with listening("library reload refused") as log:
         result = await reload_library(hub, directory)
     assert result.library is None and hub.responder is old
-    assert any("0800 000 0000, which is not on the list of checked numbers" in line
-               for line in log.lines)
+    assert any(
+        "0800 000 0000, which is not on the list of checked numbers" in line for line in log.lines
+    )
 
 
 async def test_the_watcher_picks_up_an_edit_then_refuses_a_broken_one(tmp_path: Path) -> None:
@@ -244,7 +245,7 @@ async def test_reloads_run_one_at_a_time(tmp_path: Path) -> None:
 async def test_the_running_telegram_bot_answers_from_the_edited_files(
     fake_api: FakeBotApi, tmp_path: Path
 ) -> None:
-    from bot.telegram_app import build_application
+    from bot.telegram.app import build_application
 
     directory = write_library(tmp_path, NALOXONE)
     hub = _hub(directory)
@@ -254,8 +255,12 @@ async def test_the_running_telegram_bot_answers_from_the_edited_files(
     async with serve(application):
         [before] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
         assert "council" not in before.text
-        await _until(hub.swapped, lambda: things.write_text(
-            "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
+        await _until(
+            hub.swapped,
+            lambda: things.write_text(
+                "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"
+            ),
+        )
         [after] = await fake_api.send_text(7, "i have nowhere to sleep tonight")
     # (the reply may open with the safety check: "tonight" and "nowhere" worry the safety layer)
     assert after.text.endswith("Your council can help if you have nowhere to stay tonight.")
@@ -289,8 +294,12 @@ async def test_the_watcher_refuses_hostile_files_and_keeps_going(tmp_path: Path)
             assert hub.responder.reply("where can i get a naloxone kit").intent == "naloxone_kit"
             hostile.unlink()
         # Still watching: a good edit after all of that is taken.
-        await _until(hub.swapped, lambda: (directory / "things.yaml").write_text(
-            "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"))
+        await _until(
+            hub.swapped,
+            lambda: (directory / "things.yaml").write_text(
+                "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"
+            ),
+        )
     assert hub.responder.reply("i have nowhere to sleep tonight").intent == "housing_help"
 
 

@@ -1,4 +1,5 @@
-"""bot/report.py and `hrbot report`, read from a real database written by SqliteAnalytics."""
+"""bot/analytics/report.py and `hrbot report`, read from a real database written by
+SqliteAnalytics."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.analytics import UK, SqliteAnalytics, day_of
-from bot.cli import main
-from bot.report import group_unmatched, read_report
+from bot.analytics.report import group_unmatched, read_report
+from bot.analytics.store import UK, SqliteAnalytics, day_of
+from bot.cli.main import main
 
 DAY = 86400
 USERS = range(1_000_000_001, 1_000_000_011)
@@ -49,8 +50,11 @@ def fill(db: Path, today: dt.date) -> None:
     analytics.record("button", "naloxone_use", USERS[0])
     analytics.record("button", "naloxone_use", USERS[2])
     analytics.record("button", "hepc_testing", USERS[2])
-    for text in ("can I text you on 07700 900123", "can i text u on 07700 900456",
-                 "Can I text you on 07700 900789?"):
+    for text in (
+        "can I text you on 07700 900123",
+        "can i text u on 07700 900456",
+        "Can I text you on 07700 900789?",
+    ):
         analytics.record_unmatched(text, "talk_to_someone")
     analytics.record_unmatched("what's the weather like", "greeting")
     analytics.record_unmatched("whats the weather like", None)
@@ -97,13 +101,15 @@ def test_a_longer_report_reaches_further_back(tmp_path: Path) -> None:
 
 
 def test_grouping_keeps_different_questions_apart() -> None:
-    groups = group_unmatched([
-        ("where can i get a tattoo", "needle_exchange_where"),
-        ("where can i get a tattoo done", "needle_exchange_where"),
-        ("is it ok to mix coke and weed", "drug_mixing"),
-        ("how do i renew my passport", None),
-        ("where can i get a tattoo", None),
-    ])
+    groups = group_unmatched(
+        [
+            ("where can i get a tattoo", "needle_exchange_where"),
+            ("where can i get a tattoo done", "needle_exchange_where"),
+            ("is it ok to mix coke and weed", "drug_mixing"),
+            ("how do i renew my passport", None),
+            ("where can i get a tattoo", None),
+        ]
+    )
     assert [(g.text, g.count, g.nearest) for g in groups] == [
         ("where can i get a tattoo", 3, "needle_exchange_where"),
         ("is it ok to mix coke and weed", 1, "drug_mixing"),

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lint_fixtures import intent_block, write_library
 
-from bot.cli import main
-from bot.eval_sweep import SHIFTS, sweep
-from bot.evaluate import read_cases, run
-from bot.loader import load_library
-from bot.responder import Responder
+from bot.cli.main import main
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.evaluation.evaluate import read_cases, run
+from bot.evaluation.sweep import SHIFTS, sweep
 
 NALOXONE = intent_block(
     "naloxone_kit",
@@ -20,7 +20,7 @@ NALOXONE = intent_block(
     examples=("where can i get a naloxone kit", "free narcan near me", "how do i get naloxone"),
     title="Get naloxone",
 )
-WEATHER = "<b>where</b> do i get a naloxone kit & spray \"now\""
+WEATHER = '<b>where</b> do i get a naloxone kit & spray "now"'
 CASES = f"""\
 - text: "my mate is overdosing right now and wont wake up"
   intent: overdose_emergency
@@ -56,11 +56,14 @@ def test_the_page_shows_the_figures_bars_confusions_and_escaped_misses(
     report = run(Responder(library), found)
     assert report.misses, "the fourth case is labelled wrong on purpose"
     assert f"{report.accuracy:.1%}" in html
-    assert "4</div><div class=\"label\">messages tested" in html
+    assert '4</div><div class="label">messages tested' in html
     for label, (right, total) in report.recall.items():
         width = f"width:{right / total * 100:.1f}%"
-        assert re.search(rf">{re.escape(label)}</div><div class=\"track\"><div class=\"fill "
-                         rf"\w+\" style=\"{re.escape(width)}\"", html), label
+        assert re.search(
+            rf">{re.escape(label)}</div><div class=\"track\"><div class=\"fill "
+            rf"\w+\" style=\"{re.escape(width)}\"",
+            html,
+        ), label
     expected, got = next(iter(report.confusions))
     assert f"<code>{expected}</code></td><td><code>{got}</code>" in html
     # The miss is shown, escaped: its markup is text on the page, never markup.
@@ -68,9 +71,7 @@ def test_the_page_shows_the_figures_bars_confusions_and_escaped_misses(
     assert "<b>where</b>" not in html
 
 
-def test_the_page_needs_nothing_from_outside(
-    evaluation: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_the_page_needs_nothing_from_outside(evaluation: tuple[Path, Path], tmp_path: Path) -> None:
     directory, cases = evaluation
     page = tmp_path / "report.html"
     assert main(["eval", str(cases), "--dir", str(directory), "--sweep", "--html", str(page)]) == 0

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.decide import Action
-from bot.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.loader import load_library
-from bot.normalise import normalise
-from bot.responder import Reply, Responder
-from bot.safety import CRISIS_CUES, EMERGENCY_CUES, assess
+from bot.core.decide import Action
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
+from bot.core.loader import load_library
+from bot.core.normalise import normalise
+from bot.core.responder import Reply, Responder
+from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, assess
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -227,8 +227,10 @@ def test_guarded_talk_is_marked_guarded() -> None:
 
 @pytest.mark.parametrize(
     ("plain", "corrected"),
-    [("i would never kill myself", "i would never be here"),
-     ("i would never be here", "i would never kill myself")],
+    [
+        ("i would never kill myself", "i would never be here"),
+        ("i would never be here", "i would never kill myself"),
+    ],
 )
 def test_a_negated_crisis_in_either_view_is_guarded(plain: str, corrected: str) -> None:
     verdict = assess(plain, corrected)

@@ -1,4 +1,4 @@
-"""bot/scrub.py: every kind of identifier goes; ordinary harm-reduction talk stays."""
+"""bot/analytics/scrub.py: every kind of identifier goes; ordinary harm-reduction talk stays."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.scrub import scrub
+from bot.analytics.scrub import scrub
 
 
 @pytest.mark.parametrize(
@@ -180,16 +180,18 @@ def test_a_long_message_is_read_only_as_far_as_needed(unit: str) -> None:
 PLACEHOLDER = re.compile(r"\[(phone|email|handle|postcode|url|number|date)\]")
 uk_mobile = st.from_regex(r"07[0-9]{3} ?[0-9]{3} ?[0-9]{3}", fullmatch=True)
 international = st.from_regex(r"\+44 ?7[0-9]{3} ?[0-9]{6}", fullmatch=True)
-email = st.from_regex(r"[a-z][a-z0-9._+]{0,15}@[a-z][a-z0-9-]{0,10}\.(com|org|co\.uk|net)",
-                      fullmatch=True)
+email = st.from_regex(
+    r"[a-z][a-z0-9._+]{0,15}@[a-z][a-z0-9-]{0,10}\.(com|org|co\.uk|net)", fullmatch=True
+)
 handle = st.from_regex(r"@[A-Za-z][A-Za-z0-9_]{4,31}", fullmatch=True)
-postcode = st.from_regex(
-    r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2}", fullmatch=True
-).map(lambda p: p if len(p) % 2 else p.lower())
+postcode = st.from_regex(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2}", fullmatch=True).map(
+    lambda p: p if len(p) % 2 else p.lower()
+)
 digits = st.from_regex(r"[1-9][0-9]{5,15}", fullmatch=True)
 identifier = st.one_of(uk_mobile, international, email, handle, postcode, digits)
-words = st.lists(st.sampled_from(["i", "need", "help", "with", "naloxone", "my", "is", "on"]),
-                 max_size=6).map(" ".join)
+words = st.lists(
+    st.sampled_from(["i", "need", "help", "with", "naloxone", "my", "is", "on"]), max_size=6
+).map(" ".join)
 
 
 @given(words, identifier, words)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 BROKEN = """\
@@ -47,14 +47,17 @@ def test_check_with_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert "OK: 7 local services, 9 places in " in capsys.readouterr().out
 
 
-def test_check_reports_a_broken_file_by_line(capsys: pytest.CaptureFixture[str],
-                                             tmp_path: Path) -> None:
+def test_check_reports_a_broken_file_by_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN, encoding="utf-8")
     assert check("--services", str(broken)) == 1
     out = capsys.readouterr().out
-    assert "broken.yaml:5: error: 'needle_exchnage' is not a kind of service (hint: did you mean " \
-           "'needle_exchange'?)" in out
+    assert (
+        "broken.yaml:5: error: 'needle_exchnage' is not a kind of service (hint: did you mean "
+        "'needle_exchange'?)" in out
+    )
     assert "1 error(s) in the local services file" in out
 
 
@@ -72,8 +75,9 @@ def test_check_reads_services_file_from_the_environment(
     assert "OK: 7 local services" in capsys.readouterr().out
 
 
-def test_check_catches_unknown_kinds_in_intents(capsys: pytest.CaptureFixture[str],
-                                                tmp_path: Path) -> None:
+def test_check_catches_unknown_kinds_in_intents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     intents = tmp_path / "intents"
     shutil.copytree(REPO / "intents", intents)
     path = intents / "naloxone.yaml"
@@ -83,8 +87,10 @@ def test_check_catches_unknown_kinds_in_intents(capsys: pytest.CaptureFixture[st
     path.write_text("".join(lines), encoding="utf-8")
     assert main(["check", str(intents)]) == 1
     out = capsys.readouterr().out
-    assert f"naloxone.yaml:{at + 1}: error: 'naloxne' in local_services of 'naloxone_get' is " \
-           "not a kind of service (hint: did you mean 'naloxone'?)" in out
+    assert (
+        f"naloxone.yaml:{at + 1}: error: 'naloxne' in local_services of 'naloxone_get' is "
+        "not a kind of service (hint: did you mean 'naloxone'?)" in out
+    )
 
 
 def test_terminal_chat_lists_local_services_and_answers_a_place(

@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.services_hours import clock, open_state, openings, parse_day, parse_range, status_text
-from bot.services_model import LONDON, Hours, TimeRange
+from bot.services.hours import clock, open_state, openings, parse_day, parse_range, status_text
+from bot.services.model import LONDON, Hours, TimeRange
 
 UTC = dt.UTC
 
@@ -94,8 +94,12 @@ def test_hours_past_midnight_belong_to_the_day_they_start() -> None:
 def test_a_night_running_into_an_all_day_opening_is_one_period() -> None:
     hours = week(monday="18:00-24:00", tuesday="00:00-03:00")
     assert status_text(hours, uk(2025, 6, 2, 19)) == "Open now, closes at 3am."
-    always = week(**{d: "00:00-24:00" for d in ("monday", "tuesday", "wednesday", "thursday",
-                                                 "friday", "saturday", "sunday")})
+    always = week(
+        **{
+            d: "00:00-24:00"
+            for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        }
+    )
     assert status_text(always, uk(2025, 6, 4, 3)) == "Open now, 24 hours."
 
 
@@ -165,8 +169,9 @@ _day = st.one_of(st.just("closed"), _ranges)
         min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 1, 1), timezones=st.just(UTC)
     ),
 )
-def test_the_state_flips_exactly_when_it_says(days: list[str | list[str]], moment: dt.datetime
-                                               ) -> None:
+def test_the_state_flips_exactly_when_it_says(
+    days: list[str | list[str]], moment: dt.datetime
+) -> None:
     parsed = [parse_day(d) for d in days]
     assume(not any(problems for _, problems in parsed))  # e.g. 10:00-10:00, refused on loading
     hours = Hours(tuple(ranges for ranges, _ in parsed))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.services_load import load_services
-from bot.services_model import KINDS, WEEKDAYS
+from bot.services.load import load_services
+from bot.services.model import KINDS, WEEKDAYS
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "services" / "example.yaml"
@@ -47,8 +47,7 @@ def messages(path: Path) -> list[str]:
     """Each problem as 'line: message (hint)', the file checked separately."""
     result = load_services(path)
     assert all(p.file == str(path) for p in result.problems)
-    return [f"{p.line}: {p.message}" + (f" ({p.hint})" if p.hint else "")
-            for p in result.problems]
+    return [f"{p.line}: {p.message}" + (f" ({p.hint})" if p.hint else "") for p in result.problems]
 
 
 def test_a_good_file_loads_into_typed_services(tmp_path: Path) -> None:
@@ -65,14 +64,16 @@ def test_a_good_file_loads_into_typed_services(tmp_path: Path) -> None:
 
 
 def test_schema_mistakes_point_at_their_lines(tmp_path: Path) -> None:
-    text = (GOOD.replace("[needle_exchange, naloxone]", "[needle_exchnage, naloxone]")
-            .replace("postcode: ls1 4ap", "postcode: LS1")
-            .replace("latitude: 53.7997", "latitude: -1.5492")
-            .replace('phone: "0113  496 0000"', "phone: ring us")
-            .replace("      sunday: closed\n", "")
-            .replace("wednesday: 20:00-02:00", "wednesday: {open: 9}")
-            .replace("closed_on: [2025-12-25]", "closed_on: [25/12/2025]")
-            .replace("    hours_note:", "    hours_notes:"))
+    text = (
+        GOOD.replace("[needle_exchange, naloxone]", "[needle_exchnage, naloxone]")
+        .replace("postcode: ls1 4ap", "postcode: LS1")
+        .replace("latitude: 53.7997", "latitude: -1.5492")
+        .replace('phone: "0113  496 0000"', "phone: ring us")
+        .replace("      sunday: closed\n", "")
+        .replace("wednesday: 20:00-02:00", "wednesday: {open: 9}")
+        .replace("closed_on: [2025-12-25]", "closed_on: [25/12/2025]")
+        .replace("    hours_note:", "    hours_notes:")
+    )
     assert messages(write(tmp_path, text)) == [
         "5: 'needle_exchnage' is not a kind of service (did you mean 'needle_exchange'?)",
         "7: 'LS1' is not a full UK postcode (write the whole postcode, like LS1 4AP)",
@@ -105,10 +106,12 @@ def test_missing_fields_and_a_broken_file(tmp_path: Path) -> None:
 
 def test_hours_and_ids_are_checked_after_the_schema(tmp_path: Path) -> None:
     second = GOOD.split("services:\n")[1]  # the same service again, from line 22
-    text = (GOOD.replace("monday: 09:00-17:00", "monday: 9-5")
-            .replace("tuesday: [09:00-12:30, 13:30-17:00]", "tuesday: [09:00-13:00, 12:30-17:00]")
-            .replace("friday: 09:00-17:00", "friday: [09:00-17:00, 25:00-26:00]")
-            + second)
+    text = (
+        GOOD.replace("monday: 09:00-17:00", "monday: 9-5")
+        .replace("tuesday: [09:00-12:30, 13:30-17:00]", "tuesday: [09:00-13:00, 12:30-17:00]")
+        .replace("friday: 09:00-17:00", "friday: [09:00-17:00, 25:00-26:00]")
+        + second
+    )
     path = write(tmp_path, text)
     hint = " (write times like 09:00-17:30 (24-hour clock, UK time))"
     assert messages(path) == [
@@ -145,14 +148,21 @@ def test_real_data_that_looks_made_up_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_a_place_or_district_spread_too_wide_is_a_warning(tmp_path: Path) -> None:
-    york = (GOOD.split("services:\n")[1].replace("hub_leeds", "hub_york")
-            .replace("53.7997", "53.9600").replace("-1.5492", "-1.0873"))
+    york = (
+        GOOD.split("services:\n")[1]
+        .replace("hub_leeds", "hub_york")
+        .replace("53.7997", "53.9600")
+        .replace("-1.5492", "-1.0873")
+    )
     result = load_services(write(tmp_path, GOOD + york))
     assert result.ok
     found = [(p.line, p.severity, p.message) for p in result.problems]
     assert found == [
-        (22, "warning", "'hub_york' is 22 miles from 'hub_leeds' but has the same "
-                        "postcode district"),
+        (
+            22,
+            "warning",
+            "'hub_york' is 22 miles from 'hub_leeds' but has the same postcode district",
+        ),
     ]
 
 
@@ -167,6 +177,8 @@ def test_the_shipped_example_is_clean_and_marked_as_example() -> None:
 
 
 def test_the_schema_and_the_code_know_the_same_kinds_and_days() -> None:
-    schema = json.loads((REPO / "bot" / "schemas" / "services.schema.json").read_text("utf-8"))
+    schema = json.loads(
+        (REPO / "bot" / "core" / "schemas" / "services.schema.json").read_text("utf-8")
+    )
     assert schema["$defs"]["kind"]["enum"] == list(KINDS)
     assert schema["$defs"]["service"]["properties"]["hours"]["required"] == list(WEEKDAYS)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.library import Library
-from bot.loader import load_library
-from bot.responder import Responder
-from bot.services import (
+from bot.core.library import Library
+from bot.core.loader import load_library
+from bot.core.responder import Responder
+from bot.services.answers import (
     DEFAULT_KINDS,
     PRIVACY_LINE,
     kinds_for,
@@ -21,9 +21,9 @@ from bot.services import (
     nearest_text,
     place_answer,
 )
-from bot.services_geo import Point, miles_between, nearest, place_in, place_only
-from bot.services_load import load_services
-from bot.services_model import KINDS, Directory
+from bot.services.geo import Point, miles_between, nearest, place_in, place_only
+from bot.services.load import load_services
+from bot.services.model import KINDS, Directory
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,8 +56,10 @@ def directory_yaml(example: bool = False) -> str:
             f"    longitude: {lon}",
             f'    phone: "01632 960{number:03d}"',
             "    hours:",
-            *[f"      {d}: 09:00-17:00" for d in ("monday", "tuesday", "wednesday", "thursday",
-                                                  "friday")],
+            *[
+                f"      {d}: 09:00-17:00"
+                for d in ("monday", "tuesday", "wednesday", "thursday", "friday")
+            ],
             "      saturday: closed",
             "      sunday: closed",
         ]
@@ -90,16 +92,17 @@ def point(city: str) -> Point:
 def test_haversine_matches_known_distances() -> None:
     # London to Manchester is about 163 miles as the crow flies; Leeds to Bradford about 9.
     assert miles_between(*CITIES["London"][:2], *CITIES["Manchester"][:2]) == pytest.approx(
-        163, abs=2)
+        163, abs=2
+    )
     assert miles_between(*CITIES["Leeds"][:2], *CITIES["Bradford"][:2]) == pytest.approx(
-        8.6, abs=0.3)
+        8.6, abs=0.3
+    )
     assert miles_between(53.0, -1.0, 53.0, -1.0) == 0.0
 
 
 def test_nearest_three_in_order(directory: Directory) -> None:
     found = nearest(directory.services, point("Leeds"))
-    assert [(s.place, round(m)) for s, m in found] == [("Leeds", 0), ("Bradford", 9),
-                                                        ("York", 22)]
+    assert [(s.place, round(m)) for s, m in found] == [("Leeds", 0), ("Bradford", 9), ("York", 22)]
     found = nearest(directory.services, point("Manchester"))
     assert [s.place for s, _ in found] == ["Manchester", "Bradford", "Sheffield"]
     found = nearest(directory.services, Point(51.75, -1.26))  # Oxford: no service there
@@ -109,20 +112,37 @@ def test_nearest_three_in_order(directory: Directory) -> None:
 def test_nearest_only_counts_services_that_offer_the_kind(directory: Directory) -> None:
     offering = directory.offering(("naloxone",))
     assert [s.place for s, _ in nearest(offering, point("Leeds"))] == [
-        "Leeds", "Sheffield", "Manchester"]
+        "Leeds",
+        "Sheffield",
+        "Manchester",
+    ]
     assert [s.place for s in directory.offering(("hepc_testing",))] == ["York"]
 
 
 # ---------------------------------------------------------------------- places typed
 def test_a_message_that_is_only_a_place(directory: Directory) -> None:
     gazetteer = directory.gazetteer
-    for text in ("LS1", "ls1", "LS1 1AA", "ls11aa", "Leeds", "im in leeds", "near LS1 please",
-                 "Leeds city centre"):
+    for text in (
+        "LS1",
+        "ls1",
+        "LS1 1AA",
+        "ls11aa",
+        "Leeds",
+        "im in leeds",
+        "near LS1 please",
+        "Leeds city centre",
+    ):
         place = place_only(text, gazetteer)
         assert place is not None and place.name in ("Leeds", "LS1"), text
     assert place_only("EC1A 1AA", gazetteer) is not None
-    for text in ("LS6", "Oxford", "leeds united score", "", "where is the needle exchange",
-                 "he is not breathing in leeds"):
+    for text in (
+        "LS6",
+        "Oxford",
+        "leeds united score",
+        "",
+        "where is the needle exchange",
+        "he is not breathing in leeds",
+    ):
         assert place_only(text, gazetteer) is None, text
 
 
@@ -158,11 +178,13 @@ def test_where_to_go_answers_list_the_nearest_with_distance_and_hours(
     directory: Directory, library: Library
 ) -> None:
     reply = Responder(library).answer("needle_exchange_where")
-    text = local_services_text(reply, directory, point("Leeds"), library=library,
-                               now=MONDAY_10AM)
+    text = local_services_text(reply, directory, point("Leeds"), library=library, now=MONDAY_10AM)
     assert text.startswith("The nearest places for needle exchange to you:")
-    assert text.index("Example Leeds Service") < text.index("Example Bradford Service") < (
-        text.index("Example Sheffield Service"))
+    assert (
+        text.index("Example Leeds Service")
+        < text.index("Example Bradford Service")
+        < (text.index("Example Sheffield Service"))
+    )
     assert "York" not in text  # York offers hep C testing only
     assert "1. Example Leeds Service, under 0.1 miles" in text
     assert "2. Example Bradford Service, 8.6 miles" in text
@@ -173,8 +195,9 @@ def test_where_to_go_answers_list_the_nearest_with_distance_and_hours(
 
 def test_a_place_in_the_message_orders_the_list(directory: Directory, library: Library) -> None:
     reply = Responder(library).answer("naloxone_get")
-    text = local_services_text(reply, directory, library=library, text="naloxone in sheffield",
-                               now=MONDAY_10AM)
+    text = local_services_text(
+        reply, directory, library=library, text="naloxone in sheffield", now=MONDAY_10AM
+    )
     assert "The nearest places for free naloxone kits to Sheffield" in text
     assert text.index("Example Sheffield Service") < text.index("Example Manchester Service")
     assert PRIVACY_LINE not in text  # nothing was shared
@@ -185,11 +208,14 @@ def test_without_a_location_it_says_where_it_knows_and_asks(
 ) -> None:
     reply = Responder(library).answer("naloxone_get")
     text = local_services_text(reply, directory, library=library, now=MONDAY_10AM)
-    assert text.startswith("I know 5 local places for free naloxone kits in Birmingham, Leeds, "
-                           "London, Manchester and Sheffield.")
+    assert text.startswith(
+        "I know 5 local places for free naloxone kits in Birmingham, Leeds, "
+        "London, Manchester and Sheffield."
+    )
     assert "share your location" in text
-    few = local_services_text(Responder(library).answer("hepc_testing"), directory,
-                              library=library, now=MONDAY_10AM)
+    few = local_services_text(
+        Responder(library).answer("hepc_testing"), directory, library=library, now=MONDAY_10AM
+    )
     assert few.startswith("Local places for hep C testing:\n\n1. Example York Service\n")
 
 
@@ -227,8 +253,10 @@ def test_far_away_says_the_list_does_not_cover_it(directory: Directory) -> None:
     glasgow = Point(55.8642, -4.2518)
     text = nearest_text(directory, glasgow, ("needle_exchange",), MONDAY_10AM)
     assert "1. Example Bradford Service, 174 miles" in text
-    assert "My list only covers Birmingham, Bradford, Leeds, London, Manchester and " \
-           "Sheffield, so these may be too far." in text
+    assert (
+        "My list only covers Birmingham, Bradford, Leeds, London, Manchester and "
+        "Sheffield, so these may be too far." in text
+    )
 
 
 def test_example_data_says_so(tmp_path: Path) -> None:

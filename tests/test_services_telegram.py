@@ -16,13 +16,13 @@ import pytest
 from conftest import RunningBot, bot_settings
 from fake_bot_api import FakeBotApi, Sent, serve
 
-from bot import telegram_texts as texts
-from bot.analytics import SqliteAnalytics
-from bot.hub import Hub
-from bot.responder import FALLBACK_TEXT
-from bot.services_load import load_services
-from bot.services_model import Directory
-from bot.telegram_services import SHARE_LOCATION
+from bot.analytics.store import SqliteAnalytics
+from bot.core.hub import Hub
+from bot.core.responder import FALLBACK_TEXT
+from bot.services.load import load_services
+from bot.services.model import Directory
+from bot.telegram import texts
+from bot.telegram.services import SHARE_LOCATION
 
 REPO = Path(__file__).resolve().parents[1]
 # Manchester Piccadilly: the example directory has nothing in Manchester, so the nearest naloxone
@@ -43,8 +43,9 @@ def example() -> Directory:
     return result.directory
 
 
-async def send_location(fake: FakeBotApi, chat_id: int, where: tuple[float, float],
-                        replies: int = 1) -> list[Sent]:
+async def send_location(
+    fake: FakeBotApi, chat_id: int, where: tuple[float, float], replies: int = 1
+) -> list[Sent]:
     before = len(fake.outputs(chat_id))
     location = {"latitude": where[0], "longitude": where[1]}
     fake.push({"message": fake.message(chat_id, location=location)})
@@ -52,8 +53,9 @@ async def send_location(fake: FakeBotApi, chat_id: int, where: tuple[float, floa
     return fake.outputs(chat_id)[before:]
 
 
-async def then_nothing_more(fake: FakeBotApi, chat_id: int, text: str = "thanks",
-                            **options: Any) -> list[Sent]:
+async def then_nothing_more(
+    fake: FakeBotApi, chat_id: int, text: str = "thanks", **options: Any
+) -> list[Sent]:
     """Send 'thanks' and return everything the chat got: one chat's updates are handled in
     order, so anything the bot was still going to send comes before the reply to the thanks."""
     before = len(fake.outputs(chat_id))
@@ -63,8 +65,11 @@ async def then_nothing_more(fake: FakeBotApi, chat_id: int, text: str = "thanks"
 
 def reply_keyboard(fake: FakeBotApi, sent: Sent) -> dict[str, Any]:
     """The keyboard the bot asked for when it sent this message."""
-    call = next(c for c in fake.calls_to("sendMessage")
-                if isinstance(c.result, dict) and c.result.get("message_id") == sent.message_id)
+    call = next(
+        c
+        for c in fake.calls_to("sendMessage")
+        if isinstance(c.result, dict) and c.result.get("message_id") == sent.message_id
+    )
     markup: dict[str, Any] = call.params["reply_markup"]
     return markup
 
@@ -91,7 +96,8 @@ async def test_where_answers_get_the_local_list_and_a_share_location_button(
     assert answer.text == hub.responder.answer("naloxone_get").text
     assert local.text.startswith("These are EXAMPLE services")
     assert "I know 5 local places for free naloxone kits in Bradford, Leeds and Sheffield." in (
-        local.text)
+        local.text
+    )
     keyboard = reply_keyboard(fake, local)
     assert keyboard["keyboard"] == [[{"text": SHARE_LOCATION, "request_location": True}]]
     assert keyboard["one_time_keyboard"] is True
@@ -99,9 +105,11 @@ async def test_where_answers_get_the_local_list_and_a_share_location_button(
     nearest = (await send_location(fake, 8, MANCHESTER))[0]
     text = nearest.text
     assert "The nearest places for free naloxone kits to you:" in text
-    assert text.index("1. Example 24 Hour Pharmacy (Bradford), 29 miles") < text.index(
-        "2. Example Recovery Hub (Sheffield), 32 miles") < text.index(
-        "3. Example Pharmacy (Leeds), 36 miles")
+    assert (
+        text.index("1. Example 24 Hour Pharmacy (Bradford), 29 miles")
+        < text.index("2. Example Recovery Hub (Sheffield), 32 miles")
+        < text.index("3. Example Pharmacy (Leeds), 36 miles")
+    )
     assert "Housing" not in text  # Bradford's housing advice does not give out naloxone
     assert reply_keyboard(fake, nearest) == {"remove_keyboard": True}
 
@@ -126,8 +134,9 @@ async def test_a_place_in_the_question_orders_the_list(
     telegram_bot: RunningBot, example: Directory
 ) -> None:
     telegram_bot.hub.services = example
-    _, local = await telegram_bot.fake.send_text(11, "where can i get needles in sheffield",
-                                                 replies=2)
+    _, local = await telegram_bot.fake.send_text(
+        11, "where can i get needles in sheffield", replies=2
+    )
     assert "The nearest places for needle exchange to Sheffield" in local.text
     assert "1. Example Recovery Hub (Sheffield)" in local.text
 
@@ -163,20 +172,25 @@ async def test_groups_never_get_the_location_button(
 ) -> None:
     fake = telegram_bot.fake
     telegram_bot.hub.services = example
-    sent = await fake.send_text(-100, "@hrbot_test_bot where can i get naloxone",
-                                chat_type="supergroup")
-    everything = await then_nothing_more(fake, -100, "@hrbot_test_bot thanks",
-                                         chat_type="supergroup")
+    sent = await fake.send_text(
+        -100, "@hrbot_test_bot where can i get naloxone", chat_type="supergroup"
+    )
+    everything = await then_nothing_more(
+        fake, -100, "@hrbot_test_bot thanks", chat_type="supergroup"
+    )
     assert [s.text for s in everything[:-1]] == [sent[0].text]
-    assert all("reply_markup" not in c.params or "keyboard" not in c.params["reply_markup"]
-               for c in fake.calls_to("sendMessage"))
+    assert all(
+        "reply_markup" not in c.params or "keyboard" not in c.params["reply_markup"]
+        for c in fake.calls_to("sendMessage")
+    )
 
 
 # ---------------------------------------------------------------------- privacy
 @pytest.fixture
-async def counted_bot(fake_api: FakeBotApi, hub: Hub, tmp_path: Path,
-                      example: Directory) -> AsyncIterator[tuple[RunningBot, SqliteAnalytics]]:
-    from bot.telegram_app import build_application
+async def counted_bot(
+    fake_api: FakeBotApi, hub: Hub, tmp_path: Path, example: Directory
+) -> AsyncIterator[tuple[RunningBot, SqliteAnalytics]]:
+    from bot.telegram.app import build_application
 
     analytics = SqliteAnalytics(tmp_path / "analytics.sqlite3", write_seconds=0.05).start()
     hub.analytics, hub.services = analytics, example
@@ -195,8 +209,9 @@ def _forms(value: float) -> list[bytes]:
 
 
 async def test_a_location_is_never_logged_or_stored(
-    counted_bot: tuple[RunningBot, SqliteAnalytics], caplog: pytest.LogCaptureFixture,
-    tmp_path: Path
+    counted_bot: tuple[RunningBot, SqliteAnalytics],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
 ) -> None:
     running, analytics = counted_bot
     caplog.set_level(logging.DEBUG)  # the root logger: every logger's records reach caplog
@@ -212,8 +227,14 @@ async def test_a_location_is_never_logged_or_stored(
     assert "local services: location" in caplog.text  # the event is logged, not the place
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("analytics.sqlite3*"))
     application = running.application
-    memory = repr((application.chat_data, application.user_data, vars(running.hub.analytics),
-                   application.bot_data["memory"].__dict__)).encode()
+    memory = repr(
+        (
+            application.chat_data,
+            application.user_data,
+            vars(running.hub.analytics),
+            application.bot_data["memory"].__dict__,
+        )
+    ).encode()
     for value in MANCHESTER:
         for form in _forms(value):
             assert form not in logged

@@ -1,4 +1,4 @@
-"""bot/settings.py: a bad setting is named with a short start of its value, never the whole of
+"""bot/core/settings.py: a bad setting is named with a short start of its value, never the whole of
 it, never any of a secret, and never with a traceback."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.analytics import SqliteAnalytics
-from bot.cli import main
-from bot.cli_args import EXIT_USAGE
-from bot.settings import MAX_SETTING_CHARS, Settings, excerpt, explain
+from bot.analytics.store import SqliteAnalytics
+from bot.cli.args import EXIT_USAGE
+from bot.cli.main import main
+from bot.core.settings import MAX_SETTING_CHARS, Settings, excerpt, explain
 
 HUGE = "9" * 30 + "x" * 5_000_000  # the 50 MB of the issue, scaled down to keep tests quick
 
@@ -52,8 +52,12 @@ def test_nothing_of_a_secret_is_shown(name: str) -> None:
 
 
 def test_good_values_still_read() -> None:
-    settings = Settings(_env_file=None, log_level=" debug ", admin_user_ids="1, 2 3",  # type: ignore[call-arg]
-                        webhook_url="")
+    settings = Settings(
+        _env_file=None,
+        log_level=" debug ",
+        admin_user_ids="1, 2 3",  # type: ignore[call-arg]
+        webhook_url="",
+    )
     assert settings.log_level == "DEBUG"
     assert settings.admin_user_ids == frozenset({1, 2, 3})
     assert settings.webhook_url is None
@@ -65,7 +69,9 @@ def test_excerpt() -> None:
 
 
 def test_the_cli_names_the_setting_without_a_traceback(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text(f"DATABASE_PATH={HUGE}\n")
@@ -77,7 +83,8 @@ def test_the_cli_names_the_setting_without_a_traceback(
 
 
 def test_a_database_path_that_cannot_be_used_is_not_quoted_in_the_log(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / ("d" * (MAX_SETTING_CHARS - 100))  # too long a name for the file system
     analytics = SqliteAnalytics(path).start()
     with caplog.at_level(logging.WARNING):

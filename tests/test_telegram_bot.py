@@ -13,10 +13,10 @@ import pytest
 from conftest import RunningBot
 from fake_bot_api import Sent
 
-from bot import telegram_texts as texts
-from bot.decide import Action
-from bot.library import OVERDOSE_EMERGENCY
-from bot.responder import Responder
+from bot.core.decide import Action
+from bot.core.library import OVERDOSE_EMERGENCY
+from bot.core.responder import Responder
+from bot.telegram import texts
 
 PRIVATE = 5550001
 GROUP = -1005550002
@@ -67,8 +67,10 @@ async def test_question_follow_up_button_and_context(telegram_bot: RunningBot) -
     # "where can i get it" reads as naloxone_get only with the memory of the last answer
     await fake.send_text(PRIVATE, "what is naloxone")
     [followed] = await fake.send_text(PRIVATE, "where can i get it")
-    assert intent_of(responder, followed) == responder.reply("where can i get it",
-                                                              "naloxone_what").intent
+    assert (
+        intent_of(responder, followed)
+        == responder.reply("where can i get it", "naloxone_what").intent
+    )
 
 
 def clarifying_message(responder: Responder) -> str:
@@ -78,7 +80,7 @@ def clarifying_message(responder: Responder) -> str:
         words = intent.title.lower().rstrip("?").split()
         for size in (1, 2, 3):
             for start in range(len(words) - size + 1):
-                text = " ".join(words[start:start + size])
+                text = " ".join(words[start : start + size])
                 reply = responder.reply(text)
                 if reply.action is Action.CLARIFY and reply.safety_check is None:
                     return text
@@ -92,8 +94,10 @@ async def test_clarification_offers_choices_that_answer(telegram_bot: RunningBot
     [question] = await fake.send_text(PRIVATE, text)
     assert question.text == responder.reply(text).text
     assert 2 <= len(choices) <= 3
-    assert question.buttons == [*((b.label, f"a:{b.intent}") for b in choices),
-                                (texts.CLARIFY_OTHER, "T")]
+    assert question.buttons == [
+        *((b.label, f"a:{b.intent}") for b in choices),
+        (texts.CLARIFY_OTHER, "T"),
+    ]
     [answer] = await fake.press(PRIVATE, question, f"a:{choices[1].intent}")
     assert intent_of(responder, answer) == choices[1].intent
 
@@ -121,9 +125,15 @@ async def test_sticker_voice_photo_and_others_get_kind_replies(telegram_bot: Run
     [voice] = await fake.send_content(PRIVATE, "voice")
     assert voice.text.startswith("I can't listen to voice notes yet, could you type it?")
     assert "999" in voice.text
-    expected = {"video_note": texts.VOICE, "photo": texts.PHOTO, "video": texts.VIDEO,
-                "document": texts.DOCUMENT, "contact": texts.CONTACT, "dice": texts.OTHER,
-                "location": texts.LOCATION}
+    expected = {
+        "video_note": texts.VOICE,
+        "photo": texts.PHOTO,
+        "video": texts.VIDEO,
+        "document": texts.DOCUMENT,
+        "contact": texts.CONTACT,
+        "dice": texts.OTHER,
+        "location": texts.LOCATION,
+    }
     for kind, text in expected.items():
         [reply] = await fake.send_content(PRIVATE, kind)
         assert reply.text == text, kind
@@ -149,8 +159,9 @@ async def test_group_answers_only_mentions_and_replies(telegram_bot: RunningBot)
     assert answer.reply_to == asked["message_id"]
     [help_] = await fake.send_command(GROUP, f"/help@{username}", chat_type="group")
     assert help_.text.endswith(hint)
-    [reply] = await fake.send_text(GROUP, "how do i give it", chat_type="group",
-                                   reply_to=answer.message_id)
+    [reply] = await fake.send_text(
+        GROUP, "how do i give it", chat_type="group", reply_to=answer.message_id
+    )
     assert reply.text.startswith(library.intents["naloxone_use"].answer)
     assert len(fake.outputs(GROUP)) == 3
 
@@ -177,8 +188,7 @@ async def test_unknown_command_long_and_foreign_messages(telegram_bot: RunningBo
     assert emoji.buttons
 
 
-async def test_edited_message_answered_unless_answer_is_the_same(
-        telegram_bot: RunningBot) -> None:
+async def test_edited_message_answered_unless_answer_is_the_same(telegram_bot: RunningBot) -> None:
     fake, responder = telegram_bot.fake, telegram_bot.hub.responder
     mark = fake.mark(PRIVATE)
     asked = fake.message(PRIVATE, "what is naloxon")
@@ -192,8 +202,7 @@ async def test_edited_message_answered_unless_answer_is_the_same(
     assert intent_of(responder, changed) == responder.reply("how do i inject safer").intent
 
 
-async def test_long_reply_split_at_paragraphs_after_a_live_swap(
-        telegram_bot: RunningBot) -> None:
+async def test_long_reply_split_at_paragraphs_after_a_live_swap(telegram_bot: RunningBot) -> None:
     fake, hub = telegram_bot.fake, telegram_bot.hub
     library = hub.responder.library
     paragraph = "Naloxone can save a life. " * 40
@@ -236,9 +245,14 @@ async def test_analytics_hears_every_kind_of_event(telegram_bot: RunningBot) -> 
     await fake.send_text(PRIVATE, crisis, replies=crisis_messages)
     await fake.send_text(PRIVATE, "thanks")
     events = [(e, i) for e, i, _ in recorder.events]
-    assert events[:6] == [("command", "start"), ("answer", "naloxone_what"),
-                          ("button", "naloxone_get"), ("clarify", None), ("fallback", None),
-                          ("safety", "crisis_support")]
+    assert events[:6] == [
+        ("command", "start"),
+        ("answer", "naloxone_what"),
+        ("button", "naloxone_get"),
+        ("clarify", None),
+        ("fallback", None),
+        ("safety", "crisis_support"),
+    ]
     assert {u for _, _, u in recorder.events} == {PRIVATE}
     assert recorder.unmatched == [(unmatched, hub.responder.reply(unmatched).candidates[0].intent)]
 
@@ -251,7 +265,8 @@ class Broken(Responder):
 
 
 async def test_a_bug_gets_a_calm_reply_and_a_log_without_the_text(
-        telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     fake, hub = telegram_bot.fake, telegram_bot.hub
     hub.swap(Broken(hub.responder.library))
     with caplog.at_level(logging.INFO):
@@ -261,7 +276,6 @@ async def test_a_bug_gets_a_calm_reply_and_a_log_without_the_text(
     assert "ValueError" in logged and "secret words" not in logged
 
 
-async def test_location_without_services_gets_the_general_reply(
-        telegram_bot: RunningBot) -> None:
+async def test_location_without_services_gets_the_general_reply(telegram_bot: RunningBot) -> None:
     [reply] = await telegram_bot.fake.send_content(PRIVATE, "location")
     assert reply.text == texts.LOCATION

@@ -14,11 +14,11 @@ import pytest
 from conftest import RunningBot, bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot import telegram_texts as texts
-from bot.hub import Hub
-from bot.responder import Responder
-from bot.telegram_app import build_application
-from bot.telegram_recent import recent_messages
+from bot.core.hub import Hub
+from bot.core.responder import Responder
+from bot.telegram import texts
+from bot.telegram.app import build_application
+from bot.telegram.recent import recent_messages
 
 CHAT = 7770001
 OTHER = 7770002
@@ -28,8 +28,7 @@ def statuses(fake: object, method: str, chat_id: int) -> list[int]:
     return [c.status for c in fake.calls_to(method) if c.chat_id == chat_id]  # type: ignore[attr-defined]
 
 
-async def test_429_waits_retry_after_and_the_reply_still_arrives(
-        telegram_bot: RunningBot) -> None:
+async def test_429_waits_retry_after_and_the_reply_still_arrives(telegram_bot: RunningBot) -> None:
     fake = telegram_bot.fake
     fake.inject("sendMessage", "retry_after", retry_after=1, chat_id=CHAT)
     [reply] = await fake.send_text(CHAT, "what is naloxone")
@@ -48,7 +47,8 @@ async def test_502_is_retried_with_backoff(telegram_bot: RunningBot) -> None:
 
 
 async def test_blocked_user_is_logged_without_id_and_the_bot_keeps_going(
-        telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     fake = telegram_bot.fake
     fake.block(CHAT)
     with caplog.at_level(logging.INFO):
@@ -97,7 +97,8 @@ async def test_a_menu_that_cannot_be_edited_is_sent_again(telegram_bot: RunningB
     [questions] = await fake.press(CHAT, menu, "t:0")
     assert questions.method == "sendMessage" and questions.text == texts.TOPICS
     assert [d for _, d in questions.buttons][:-1] == [
-        f"a:{i.id}" for i in library.by_topic(library.topics[0])]
+        f"a:{i.id}" for i in library.by_topic(library.topics[0])
+    ]
 
 
 # ---------------------------------------------------------------------- exactly one reply
@@ -115,7 +116,8 @@ async def nothing_more(fake: FakeBotApi, seconds: float = 1.5) -> None:
 
 
 async def test_a_send_slower_than_the_read_timeout_reaches_the_person_once(
-        fake_api: FakeBotApi, hub: Hub) -> None:
+    fake_api: FakeBotApi, hub: Hub
+) -> None:
     fake = fake_api
     fake.slow("sendMessage", 2.0, chat_id=CHAT)  # Telegram takes 2 s; the bot waits 1 s
     async with quick_bot(fake, hub):
@@ -127,13 +129,17 @@ async def test_a_send_slower_than_the_read_timeout_reaches_the_person_once(
     assert len(fake.outputs(CHAT)) == 2, "exactly one copy, and no apology after it"
 
 
-@pytest.mark.parametrize("faults", [
-    [("bad_gateway", 8)],
-    [("bad_gateway", 12)],
-    [("retry_after", 3), ("bad_gateway", 5)],  # 429s, then 502s, 8 in a row
-])
+@pytest.mark.parametrize(
+    "faults",
+    [
+        [("bad_gateway", 8)],
+        [("bad_gateway", 12)],
+        [("retry_after", 3), ("bad_gateway", 5)],  # 429s, then 502s, 8 in a row
+    ],
+)
 async def test_when_retries_run_out_the_person_is_told_once(
-        fake_api: FakeBotApi, hub: Hub, faults: list[tuple[str, int]]) -> None:
+    fake_api: FakeBotApi, hub: Hub, faults: list[tuple[str, int]]
+) -> None:
     fake = fake_api
     for fault, times in faults:
         fake.inject("sendMessage", fault, times=times, chat_id=CHAT, retry_after=1)
@@ -142,8 +148,11 @@ async def test_when_retries_run_out_the_person_is_told_once(
         await nothing_more(fake)
     assert sorry.text == texts.SOMETHING_WENT_WRONG
     assert len(fake.outputs(CHAT)) == 1, "the answer was dropped; the apology went once"
-    expected = [status for fault, times in faults
-                for status in [429 if fault == "retry_after" else 502] * times]
+    expected = [
+        status
+        for fault, times in faults
+        for status in [429 if fault == "retry_after" else 502] * times
+    ]
     assert statuses(fake, "sendMessage", CHAT) == [*expected, 200]
 
 
@@ -177,7 +186,8 @@ class Slow(Responder):
 
 
 async def test_a_message_that_is_slow_to_read_holds_up_nobody_else(
-        fake_api: FakeBotApi, hub: Hub) -> None:
+    fake_api: FakeBotApi, hub: Hub
+) -> None:
     fake = fake_api
     hub.swap(Slow(hub.responder.library))
     async with quick_bot(fake, hub):
@@ -190,8 +200,7 @@ async def test_a_message_that_is_slow_to_read_holds_up_nobody_else(
 
 
 # ---------------------------------------------------------------------- bounded memory
-async def test_what_the_bot_keeps_per_chat_stays_within_its_caps(
-        telegram_bot: RunningBot) -> None:
+async def test_what_the_bot_keeps_per_chat_stays_within_its_caps(telegram_bot: RunningBot) -> None:
     fake, application = telegram_bot.fake, telegram_bot.application
     memory = application.bot_data["memory"]
     recent = recent_messages(application.bot)

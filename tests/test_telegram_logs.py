@@ -9,9 +9,9 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot.hub import Hub
-from bot.responder import Responder
-from bot.telegram_app import build_application
+from bot.core.hub import Hub
+from bot.core.responder import Responder
+from bot.telegram.app import build_application
 
 USER = 918273645
 GROUP = -1009182736
@@ -26,7 +26,8 @@ class BreaksOnKumquat(Responder):
 
 
 async def test_no_text_ids_or_token_in_any_log(
-        fake_api: FakeBotApi, responder: Responder, caplog: pytest.LogCaptureFixture) -> None:
+    fake_api: FakeBotApi, responder: Responder, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)  # the root logger: every logger's records reach caplog
     fake = fake_api
     hub = Hub(BreaksOnKumquat(responder.library))
@@ -36,8 +37,7 @@ async def test_no_text_ids_or_token_in_any_log(
         [answer] = await fake.send_text(USER, f"what is naloxone {WORDS[0]}")
         await fake.press(USER, answer, "a:naloxone_get")
         await fake.send_text(USER, f"where can i get it {WORDS[1]}")
-        await fake.send_text(USER, f"my mate {WORDS[2]} wont wake up his lips are blue",
-                             replies=2)
+        await fake.send_text(USER, f"my mate {WORDS[2]} wont wake up his lips are blue", replies=2)
         await fake.send_text(USER, f"tell me about {WORDS[3]} please")  # the fallback
         fake.inject("sendMessage", "retry_after", retry_after=1)
         fake.inject("sendMessage", "bad_gateway")
@@ -45,8 +45,9 @@ async def test_no_text_ids_or_token_in_any_log(
         await fake.send_text(USER, f"{WORDS[5]} pie")  # a handler breaks
         await fake.press(USER, answer, f"a:{WORDS[0]}")  # a forged button
         await fake.send_content(USER, "location")
-        await fake.send_text(GROUP, f"@{fake.bot_user['username']} hi {WORDS[0]}",
-                             chat_type="group")
+        await fake.send_text(
+            GROUP, f"@{fake.bot_user['username']} hi {WORDS[0]}", chat_type="group"
+        )
         fake.block(USER)
         fake.push({"message": fake.message(USER, f"hello {WORDS[1]}")})
         await fake.wait_for(lambda: fake.calls[-1].status == 403)

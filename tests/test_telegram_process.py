@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import INTENTS
 from fake_bot_api import FakeBotApi
 
-from bot.responder import Responder
+from bot.core.responder import Responder
 
 HRBOT = str(Path(sys.executable).with_name("hrbot"))
 CHAT = 4440001
@@ -29,11 +29,19 @@ def free_port() -> int:
 
 def env_for(fake: FakeBotApi, tmp: Path, **extra: str) -> dict[str, str]:
     """Only what the bot needs: no settings leak in from the developer's environment."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT")
-           if key in os.environ}
-    env.update({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_ROOT": fake.root,
-                "INTENTS_DIR": str(INTENTS), "DATABASE_PATH": str(tmp / "hrbot.sqlite3"),
-                "LOG_LEVEL": "DEBUG", **extra})
+    env = {
+        key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT") if key in os.environ
+    }
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_ROOT": fake.root,
+            "INTENTS_DIR": str(INTENTS),
+            "DATABASE_PATH": str(tmp / "hrbot.sqlite3"),
+            "LOG_LEVEL": "DEBUG",
+            **extra,
+        }
+    )
     return env
 
 
@@ -41,8 +49,14 @@ async def start(fake: FakeBotApi, tmp: Path, **extra: str) -> asyncio.subprocess
     log = (tmp / "hrbot.log").open("wb")
     try:
         return await asyncio.create_subprocess_exec(
-            HRBOT, "run", cwd=tmp, env=env_for(fake, tmp, **extra),
-            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
+            HRBOT,
+            "run",
+            cwd=tmp,
+            env=env_for(fake, tmp, **extra),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
     finally:
         log.close()
 
@@ -60,7 +74,8 @@ def assert_private_log(tmp: Path, fake: FakeBotApi, *texts: str) -> None:
 
 
 async def test_polling_process_answers_and_stops_cleanly_on_sigterm(
-        fake_api: FakeBotApi, responder: Responder, tmp_path: Path) -> None:
+    fake_api: FakeBotApi, responder: Responder, tmp_path: Path
+) -> None:
     fake = fake_api
     process = await start(fake, tmp_path)
     try:
@@ -76,14 +91,21 @@ async def test_polling_process_answers_and_stops_cleanly_on_sigterm(
 
 
 async def test_webhook_process_needs_the_secret_header(
-        fake_api: FakeBotApi, responder: Responder, tmp_path: Path) -> None:
+    fake_api: FakeBotApi, responder: Responder, tmp_path: Path
+) -> None:
     fake, port = fake_api, free_port()
-    process = await start(fake, tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
-                          WEBHOOK_PORT=str(port), WEBHOOK_PATH="hook",
-                          WEBHOOK_SECRET="s3cret-Token_1")
+    process = await start(
+        fake,
+        tmp_path,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_PATH="hook",
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
     try:
-        await fake.wait_for(lambda: fake.webhook is not None, STARTUP_SECONDS,
-                            "the bot to set its webhook")
+        await fake.wait_for(
+            lambda: fake.webhook is not None, STARTUP_SECONDS, "the bot to set its webhook"
+        )
         assert fake.webhook is not None and fake.webhook["secret_token"] == "s3cret-Token_1"
         [answer] = await fake.send_text(CHAT, "what is naloxone please")  # with the header
         assert answer.text == responder.library.intents["naloxone_what"].answer
@@ -101,7 +123,8 @@ async def test_webhook_process_needs_the_secret_header(
 
 
 async def test_a_broken_library_stops_the_start_with_its_problems(
-        fake_api: FakeBotApi, tmp_path: Path) -> None:
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
     broken = tmp_path / "intents"
     broken.mkdir()
     (broken / "naloxone.yaml").write_text("version: 1\ntopic: Naloxone\nintents:\n  - id: 7\n")
@@ -113,7 +136,8 @@ async def test_a_broken_library_stops_the_start_with_its_problems(
 
 
 async def test_a_second_poller_makes_the_bot_stop_with_exit_code_1(
-        fake_api: FakeBotApi, tmp_path: Path) -> None:
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
     from aiohttp import ClientSession
 
     fake = fake_api
@@ -134,7 +158,8 @@ async def test_a_second_poller_makes_the_bot_stop_with_exit_code_1(
 
 
 async def test_a_rejected_token_stops_the_start_and_is_not_logged(
-        fake_api: FakeBotApi, tmp_path: Path) -> None:
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
     process = await start(fake_api, tmp_path, TELEGRAM_BOT_TOKEN="42:not-the-right-token")
     code = await asyncio.wait_for(process.wait(), STARTUP_SECONDS)
     assert code == 1

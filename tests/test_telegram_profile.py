@@ -9,11 +9,11 @@ import pytest
 from conftest import INTENTS, RunningBot, bot_settings
 from fake_bot_api import FakeBotApi, serve
 
-from bot import telegram_profile
-from bot.hub import Hub
-from bot.lint_terms import load_terms
-from bot.settings import BOT_DESCRIPTION, BOT_SHORT_DESCRIPTION
-from bot.telegram_app import build_application
+from bot.content.terms import load_terms
+from bot.core.hub import Hub
+from bot.core.settings import BOT_DESCRIPTION, BOT_SHORT_DESCRIPTION
+from bot.telegram import profile as telegram_profile
+from bot.telegram.app import build_application
 
 CHAT = 5550001
 
@@ -67,7 +67,7 @@ async def test_a_refused_description_is_logged_and_the_bot_runs_on(
 ) -> None:
     fake = fake_api
     fake.inject("setMyDescription", "blocked")
-    with caplog.at_level(logging.WARNING, logger="bot.telegram_profile"):
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.profile"):
         async with serve(build_application(bot_settings(fake), hub)):
             assert await answers(fake)
             assert fake.description == ""
@@ -87,7 +87,7 @@ async def test_a_slow_telegram_holds_up_the_start_only_briefly(
     fake = fake_api
     monkeypatch.setattr(telegram_profile, "PROFILE_SECONDS", 0.05)
     fake.delay = 0.3  # every call takes longer than the profile may wait
-    with caplog.at_level(logging.WARNING, logger="bot.telegram_profile"):
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.profile"):
         async with serve(build_application(bot_settings(fake), hub)):
             fake.delay = 0
             assert await answers(fake)

@@ -1,4 +1,4 @@
-"""bot/telegram_runtime.py on its own: the priority gate, the update processor's order, the rate
+"""bot/telegram/runtime.py on its own: the priority gate, the update processor's order, the rate
 limiter's order and its retries, and the sends it never repeats."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from telegram import Chat, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_runtime import (
+from bot.telegram.runtime import (
     ATTEMPTS,
     PATIENT,
     URGENT,
@@ -37,8 +37,14 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
-async def holders(gate: PriorityGate, order: list[str], name: str, key: object = None,
-                  priority: int = 1, release: asyncio.Event | None = None) -> None:
+async def holders(
+    gate: PriorityGate,
+    order: list[str],
+    name: str,
+    key: object = None,
+    priority: int = 1,
+    release: asyncio.Event | None = None,
+) -> None:
     async with gate.held(key, priority):
         order.append(name)
         if release is not None:
@@ -66,9 +72,11 @@ async def test_one_key_at_a_time_and_urgent_overtakes_within_a_key() -> None:
     gate, order, release = PriorityGate(4), [], asyncio.Event()
     busy = asyncio.create_task(holders(gate, order, "1a", key=1, release=release))
     await settle()
-    waiting = [asyncio.create_task(holders(gate, order, "1b", key=1)),
-               asyncio.create_task(holders(gate, order, "1c!", key=1, priority=URGENT)),
-               asyncio.create_task(holders(gate, order, "2a", key=2))]
+    waiting = [
+        asyncio.create_task(holders(gate, order, "1b", key=1)),
+        asyncio.create_task(holders(gate, order, "1c!", key=1, priority=URGENT)),
+        asyncio.create_task(holders(gate, order, "2a", key=2)),
+    ]
     await settle()
     assert order == ["1a", "2a"], "another key is not held up; one holder per key"
     release.set()
@@ -109,8 +117,10 @@ def update(chat_id: int, number: int) -> Update:
 async def test_the_processor_keeps_a_chat_in_order_and_puts_emergencies_first() -> None:
     emergencies = {5}
     processor = PriorityUpdateProcessor(
-        1, triager=lambda u: (lambda: u.update_id in emergencies),  # type: ignore[attr-defined]
-        urgent_extra=0)
+        1,
+        triager=lambda u: lambda: u.update_id in emergencies,  # type: ignore[attr-defined]
+        urgent_extra=0,
+    )
     seen: list[str] = []
     release = asyncio.Event()
 
@@ -123,8 +133,10 @@ async def test_the_processor_keeps_a_chat_in_order_and_puts_emergencies_first() 
     async with processor:
         jobs = [asyncio.create_task(processor.process_update(update(1, 1), work("1a", True)))]
         await settle()
-        jobs += [asyncio.create_task(processor.process_update(update(c, n), work(name)))
-                 for c, n, name in ((1, 2, "1b"), (2, 3, "2a"), (3, 4, "3a"), (4, 5, "4a"))]
+        jobs += [
+            asyncio.create_task(processor.process_update(update(c, n), work(name)))
+            for c, n, name in ((1, 2, "1b"), (2, 3, "2a"), (3, 4, "3a"), (4, 5, "4a"))
+        ]
         for _ in range(200):  # the reading of update 5 is done in a thread
             if processor.gate._waiting.get(4) and processor.gate._waiting[4][-1][0] == URGENT:
                 break
@@ -141,13 +153,20 @@ def call(errors: list[Exception], tries: list[float]) -> Callable[[], Awaitable[
         if errors:
             raise errors.pop(0)
         return True
+
     return send
 
 
-async def request(limiter: PriorityRateLimiter, errors: list[Exception], tries: list[float],
-                  endpoint: str = "sendMessage", patience: Any = None) -> object:
-    return await limiter.process_request(call(errors, tries), (), {}, endpoint,
-                                         {"chat_id": 1}, patience)
+async def request(
+    limiter: PriorityRateLimiter,
+    errors: list[Exception],
+    tries: list[float],
+    endpoint: str = "sendMessage",
+    patience: Any = None,
+) -> object:
+    return await limiter.process_request(
+        call(errors, tries), (), {}, endpoint, {"chat_id": 1}, patience
+    )
 
 
 def caused(error: TimedOut | NetworkError, cause: Exception) -> Exception:
@@ -157,22 +176,29 @@ def caused(error: TimedOut | NetworkError, cause: Exception) -> Exception:
 
 async def test_a_send_is_retried_only_when_telegram_cannot_have_acted_on_it() -> None:
     limiter, tries = PriorityRateLimiter(backoff=0.01), []
-    never_sent = [caused(TimedOut(), httpx.ConnectTimeout("x")),
-                  caused(TimedOut(), httpx.PoolTimeout("x")),
-                  caused(NetworkError("x"), httpx.ConnectError("x")),
-                  caused(TimedOut(), httpx.WriteTimeout("x")),
-                  NetworkError("Bad Gateway")]  # a 5xx answer: Telegram did not do it
+    never_sent = [
+        caused(TimedOut(), httpx.ConnectTimeout("x")),
+        caused(TimedOut(), httpx.PoolTimeout("x")),
+        caused(NetworkError("x"), httpx.ConnectError("x")),
+        caused(TimedOut(), httpx.WriteTimeout("x")),
+        NetworkError("Bad Gateway"),
+    ]  # a 5xx answer: Telegram did not do it
     assert await request(limiter, never_sent, tries, patience=PATIENT) is True
     assert len(tries) == 6
-    for unknown in (caused(TimedOut(), httpx.ReadTimeout("x")),
-                    caused(NetworkError("x"), httpx.RemoteProtocolError("x")), TimedOut()):
+    for unknown in (
+        caused(TimedOut(), httpx.ReadTimeout("x")),
+        caused(NetworkError("x"), httpx.RemoteProtocolError("x")),
+        TimedOut(),
+    ):
         tries.clear()
         with pytest.raises(SendOutcomeUnknown):
             await request(limiter, [unknown], tries)
         assert len(tries) == 1, "sent once: it may well have arrived"
     tries.clear()  # asking is not sending: a read time-out of getUpdates is tried again
-    assert await request(limiter, [caused(TimedOut(), httpx.ReadTimeout("x"))], tries,
-                         "getUpdates") is True
+    assert (
+        await request(limiter, [caused(TimedOut(), httpx.ReadTimeout("x"))], tries, "getUpdates")
+        is True
+    )
     assert len(tries) == 2
 
 
@@ -182,8 +208,9 @@ async def test_retries_are_bounded_and_a_patient_request_tries_longer() -> None:
         await request(limiter, [NetworkError("Bad Gateway")] * 20, tries)
     assert len(tries) == ATTEMPTS
     tries.clear()
-    assert await request(limiter, [NetworkError("Bad Gateway")] * 8, tries,
-                         patience=PATIENT) is True
+    assert (
+        await request(limiter, [NetworkError("Bad Gateway")] * 8, tries, patience=PATIENT) is True
+    )
     assert len(tries) == 9
     tries.clear()
     with pytest.raises(BadRequest):
@@ -209,6 +236,7 @@ async def test_an_urgent_message_is_the_next_to_go_however_many_wait() -> None:
         async def go() -> bool:
             sent.append(name)
             return True
+
         await limiter.process_request(go, (), {}, "sendMessage", {"chat_id": 7}, None)
 
     ordinary = [asyncio.create_task(send(f"m{i}")) for i in range(60)]

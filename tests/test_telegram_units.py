@@ -8,13 +8,13 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
 
-from bot import telegram_keyboards as keyboards
-from bot.library import Library
-from bot.telegram_app import webhook_options
-from bot.telegram_handlers import _mostly_not_latin, _without_mention
-from bot.telegram_logging import HIDDEN, HideArguments
-from bot.telegram_memory import ChatMemory
-from bot.telegram_send import split_message, telegram_length
+from bot.core.library import Library
+from bot.telegram import keyboards
+from bot.telegram.app import webhook_options
+from bot.telegram.handlers import _mostly_not_latin, _without_mention
+from bot.telegram.logs import HIDDEN, HideArguments
+from bot.telegram.memory import ChatMemory
+from bot.telegram.send import split_message, telegram_length
 
 
 def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
@@ -36,13 +36,22 @@ def test_split_counts_utf16_and_never_halves_an_emoji() -> None:
     assert "".join(parts) == text
 
 
-@pytest.mark.parametrize(("data", "press"), [
-    ("a:naloxone_what", keyboards.Press("a", "naloxone_what")),
-    ("t:3", keyboards.Press("t", "3")),
-    ("T", keyboards.Press("T")),
-    ("t:x", None), ("t:٣", None), ("t:", None), ("a:", None), ("q:1", None), ("", None),
-    (None, None), ("a:" + "x" * 63, None),
-])
+@pytest.mark.parametrize(
+    ("data", "press"),
+    [
+        ("a:naloxone_what", keyboards.Press("a", "naloxone_what")),
+        ("t:3", keyboards.Press("t", "3")),
+        ("T", keyboards.Press("T")),
+        ("t:x", None),
+        ("t:٣", None),
+        ("t:", None),
+        ("a:", None),
+        ("q:1", None),
+        ("", None),
+        (None, None),
+        ("a:" + "x" * 63, None),
+    ],
+)
 def test_callback_data_is_parsed_as_untrusted(data: object, press: object) -> None:
     assert keyboards.parse(data) == press
 
@@ -97,8 +106,15 @@ def test_memory_holds_at_most_max_chats_and_drops_the_least_recently_written() -
 
 
 def test_hidden_arguments_keep_numbers() -> None:
-    record = logging.LogRecord("telegram.Bot", logging.INFO, __file__, 1,
-                               "sent %s to %d after %.1f", ("hello", 42, 1.5), None)
+    record = logging.LogRecord(
+        "telegram.Bot",
+        logging.INFO,
+        __file__,
+        1,
+        "sent %s to %d after %.1f",
+        ("hello", 42, 1.5),
+        None,
+    )
     assert HideArguments().filter(record)
     assert record.getMessage() == f"sent {HIDDEN} to 42 after 1.5"
 
@@ -109,7 +125,8 @@ def test_language_and_mention_helpers() -> None:
     assert not _mostly_not_latin("Cześć, jak się masz")  # Latin letters: the usual fallback
     assert not _mostly_not_latin("🙂 123")
     assert _without_mention("@HRbot_test_bot what is naloxone", "hrbot_test_bot") == (
-        "what is naloxone")
+        "what is naloxone"
+    )
 
 
 def test_webhook_secret_is_made_when_not_set() -> None:
@@ -125,7 +142,7 @@ def test_webhook_secret_is_made_when_not_set() -> None:
 def test_env_example_lists_every_setting() -> None:
     from conftest import REPO
 
-    from bot.settings import Settings
+    from bot.core.settings import Settings
 
     lines = (REPO / ".env.example").read_text().splitlines()
     listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}

@@ -1,4 +1,4 @@
-"""Webhook mode (bot/telegram_webhook.py) through the real Application and the fake Bot API: the
+"""Webhook mode (bot/telegram/webhook.py) through the real Application and the fake Bot API: the
 secret is checked before the body is read, the body is capped, and a malformed one gets 400."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
 
-from bot.hub import Hub
-from bot.telegram_app import build_application, webhook_options
-from bot.telegram_webhook import MAX_BODY_BYTES, WebhookOptions, serve_webhook
+from bot.core.hub import Hub
+from bot.telegram.app import build_application, webhook_options
+from bot.telegram.webhook import MAX_BODY_BYTES, WebhookOptions, serve_webhook
 
 CHAT = 5550001
 SECRET = "webhook-Secret_1"
@@ -31,8 +31,13 @@ def free_port() -> int:
 @pytest.fixture
 async def webhook(fake_api: FakeBotApi, hub: Hub) -> AsyncIterator[WebhookOptions]:
     port = free_port()
-    settings = bot_settings(fake_api, webhook_url=f"http://127.0.0.1:{port}/hook",
-                            webhook_port=port, webhook_path="hook", webhook_secret=SECRET)
+    settings = bot_settings(
+        fake_api,
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_port=port,
+        webhook_path="hook",
+        webhook_secret=SECRET,
+    )
     options = webhook_options(settings)
     stop = asyncio.Event()
     task = asyncio.create_task(serve_webhook(build_application(settings, hub), options, stop))
@@ -57,10 +62,15 @@ async def raw_request(options: WebhookOptions, head: str, body: bytes = b"") -> 
         writer.close()
 
 
-def head(options: WebhookOptions, length: int | None, secret: str | None = None,
-         chunked: bool = False) -> str:
-    lines = [f"POST /{options.url_path} HTTP/1.1", f"Host: {options.listen}",
-             "Content-Type: application/json", "Connection: close"]
+def head(
+    options: WebhookOptions, length: int | None, secret: str | None = None, chunked: bool = False
+) -> str:
+    lines = [
+        f"POST /{options.url_path} HTTP/1.1",
+        f"Host: {options.listen}",
+        "Content-Type: application/json",
+        "Connection: close",
+    ]
     if secret is not None:
         lines.append(f"X-Telegram-Bot-Api-Secret-Token: {secret}")
     if length is not None:
@@ -75,22 +85,23 @@ async def post(options: WebhookOptions, body: bytes, secret: str | None = SECRET
 
 
 async def test_updates_with_the_secret_are_answered(
-        fake_api: FakeBotApi, webhook: WebhookOptions, hub: Hub) -> None:
+    fake_api: FakeBotApi, webhook: WebhookOptions, hub: Hub
+) -> None:
     [reply] = await fake_api.send_text(CHAT, "what is naloxone")
     assert reply.text == hub.responder.library.intents["naloxone_what"].answer
     assert set(fake_api.webhook_statuses) == {200}
 
 
 async def test_a_huge_body_without_the_secret_is_refused_before_it_is_sent(
-        webhook: WebhookOptions) -> None:
+    webhook: WebhookOptions,
+) -> None:
     # Only the headers go: the 403 comes back without the server waiting for 60 MB.
     assert await raw_request(webhook, head(webhook, SIXTY_MB)) == 403
     assert await raw_request(webhook, head(webhook, SIXTY_MB, secret="wrong")) == 403
     assert await raw_request(webhook, head(webhook, None, chunked=True)) == 403
 
 
-async def test_a_body_over_the_cap_is_refused_even_with_the_secret(
-        webhook: WebhookOptions) -> None:
+async def test_a_body_over_the_cap_is_refused_even_with_the_secret(webhook: WebhookOptions) -> None:
     assert await raw_request(webhook, head(webhook, SIXTY_MB, SECRET)) == 413
     chunk = b"x" * (256 * 1024)
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(5)) + b"0\r\n\r\n"
@@ -99,16 +110,25 @@ async def test_a_body_over_the_cap_is_refused_even_with_the_secret(
     assert await raw_request(webhook, head(webhook, None, SECRET, chunked=True), chunks) == 400
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"{}", b'{"update_id": "7"}',
-    b'{"update_id": 7, "message": "not a message"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"\xff\xfe",
+        b"[1, 2]",
+        b'"text"',
+        b"{}",
+        b'{"update_id": "7"}',
+        b'{"update_id": 7, "message": "not a message"}',
+    ],
+)
 async def test_a_malformed_body_gets_400(webhook: WebhookOptions, body: bytes) -> None:
     assert await post(webhook, body) == 400
 
 
 async def test_a_small_forged_update_gets_403_and_nothing_is_answered(
-        fake_api: FakeBotApi, webhook: WebhookOptions) -> None:
+    fake_api: FakeBotApi, webhook: WebhookOptions
+) -> None:
     update = {"update_id": 999, "message": fake_api.message(CHAT, "forged")}
     assert await post(webhook, json.dumps(update).encode(), secret=None) == 403
     [thanks] = await fake_api.send_text(CHAT, "thanks")  # the next reply is to this one
@@ -118,5 +138,10 @@ async def test_a_small_forged_update_gets_403_and_nothing_is_answered(
 def test_the_options_come_from_the_settings(fake_api: FakeBotApi) -> None:
     settings = bot_settings(fake_api, webhook_url="https://bot.example.org/telegram")
     options = webhook_options(settings)
-    assert options == replace(options, listen="127.0.0.1", port=8443, url_path="telegram",
-                              webhook_url="https://bot.example.org/telegram")
+    assert options == replace(
+        options,
+        listen="127.0.0.1",
+        port=8443,
+        url_path="telegram",
+        webhook_url="https://bot.example.org/telegram",
+    )

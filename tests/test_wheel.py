@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 from conftest import INTENTS, REPO
 
-from bot import cli
-from bot.cli import main
-from bot.responder import Responder
-from bot.settings import Settings
+from bot.cli import main as cli
+from bot.cli.main import main
+from bot.core.responder import Responder
+from bot.core.settings import Settings
 
 # What the wheel is built from: the files pyproject.toml names (readme, license) and the package.
 SOURCES = ("pyproject.toml", "README.md", "LICENSE")
@@ -132,7 +132,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "bot/py.typed" in names
-    assert "bot/schemas/intents.schema.json" in names
+    assert "bot/core/schemas/intents.schema.json" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
     venv = fresh_venv(tmp_path, wheel)

@@ -1,0 +1,335 @@
+"""Load and validate the intent library folder, collecting every problem with file:line.
+
+Library code never prints or exits: it returns what it found and the CLI decides what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from rapidfuzz import process
+
+from .library import (
+    NOT_NOW,
+    SAFETY_INTENTS,
+    HasProblems,
+    Intent,
+    Lexicon,
+    Library,
+    Problem,
+    SafetyExample,
+)
+from .normalise import normalise
+from .yamlsource import YamlDoc, read_yaml
+
+LEXICON_FILE = "lexicon.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+SERVICES_FILE = "services.yaml"  # a local services directory kept here has its own checks
+# Files in the intents folder that are not topic files.
+NOT_INTENT_FILES = frozenset({LEXICON_FILE, OUT_OF_SCOPE_FILE, SERVICES_FILE})
+DEFAULT_ORDER = 100  # menu position of a topic file with no `order:`
+SAFETY_CORPUS_DIR = "safety_corpus"
+# The learned safety layer needs enough of both sides to learn from: a library with less is
+# refused rather than run without the layer (the shipped corpus has well over a thousand each).
+MIN_SAFETY_MESSAGES = 200
+MIN_NEAR_MISSES = 200
+
+
+@dataclass(frozen=True)
+class LoadResult(HasProblems):
+    library: Library | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.library is not None and not self.errors
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    text = resources.files("bot.core.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    best = process.extractOne(word, list(choices), score_cutoff=60)
+    return f"did you mean '{best[0]}'?" if best else ""
+
+
+def _schema_problem(doc: YamlDoc, error: ValidationError) -> Problem:
+    path = tuple(error.absolute_path)
+    where = "/".join(str(p) for p in path) or "the file"
+    line = doc.line(path)
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = schema.get("properties", {})
+        unknown = [k for k in error.instance if k not in allowed]
+        key = unknown[0] if unknown else "?"
+        line = doc.key_lines.get((*path, key), line)
+        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
+        return Problem(doc.file, line, f"unknown key '{key}' in {where}", hint)
+    if validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+        return Problem(doc.file, line, f"'{missing}' is missing in {where}", "add it (see README)")
+    if validator == "type":
+        return Problem(doc.file, line, f"{where} should be a {error.validator_value}")
+    if validator in ("minLength", "minItems", "minProperties") or (
+        validator == "pattern" and path and path[-1] == "answer"
+    ):
+        return Problem(doc.file, line, f"{where} is empty", "write something here or remove it")
+    if validator == "pattern" and path and path[-1] == "reviewed":
+        return Problem(doc.file, line, "'reviewed' is not a date", "write it as YYYY-MM-DD")
+    if validator == "pattern":
+        return Problem(
+            doc.file, line, f"{where} is not a valid id", "use lower case letters, digits and _"
+        )
+    if validator == "enum":
+        allowed = ", ".join(str(v) for v in schema.get("enum", ()))
+        hint = f"use one of: {allowed}"
+        return Problem(doc.file, line, f"{where} cannot be {error.instance!r}", hint)
+    if validator == "const":
+        return Problem(doc.file, line, f"{where} should be {error.validator_value}")
+    return Problem(doc.file, line, f"{where}: {error.message}")
+
+
+def _validate(doc: YamlDoc, schema: str) -> list[Problem]:
+    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    return [_schema_problem(doc, e) for e in errors]
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
+    intents, problems = [], []
+    for index, raw in enumerate(doc.data.get("intents", [])):
+        path: tuple[str | int, ...] = ("intents", index)
+        reviewed = _parse_date(raw["reviewed"])
+        if reviewed is None:
+            problems.append(
+                Problem(doc.file, doc.line((*path, "reviewed")), "'reviewed' is not a real date")
+            )
+        intents.append(
+            Intent(
+                id=raw["id"],
+                title=raw["title"],
+                topic=doc.data["topic"],
+                examples=tuple(raw["examples"]),
+                answer=raw["answer"].strip(),
+                follow_ups=tuple(raw.get("follow_ups", ())),
+                sources=tuple(raw.get("sources", ())),
+                reviewed=reviewed,
+                safety=bool(raw.get("safety", False)),
+                local_services=tuple(raw.get("local_services", ())),
+                file=doc.file,
+                line=doc.line(path),
+                example_lines=tuple(
+                    doc.line((*path, "examples", i)) for i in range(len(raw["examples"]))
+                ),
+                answer_line=doc.line((*path, "answer")),
+            )
+        )
+    return intents, problems
+
+
+def _lexicon_from(doc: YamlDoc) -> tuple[Lexicon, list[Problem]]:
+    terms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    owner: dict[tuple[str, ...], str] = {}
+    problems: list[Problem] = []
+    for plain, variants in doc.data["terms"].items():
+        plain_words = tuple(normalise(str(plain)).split())
+        for index, variant in enumerate(variants):
+            key = tuple(normalise(variant).split())
+            line = doc.line(("terms", plain, index))
+            if not key or key == plain_words:
+                continue
+            if key in owner and owner[key] != plain:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        f"'{variant}' is listed under both '{owner[key]}' and '{plain}'",
+                        "a word can stand for only one thing: keep it in one place",
+                    )
+                )
+                continue
+            owner[key], terms[key] = plain, plain_words
+    return Lexicon(terms), problems
+
+
+def _corpus_from(doc: YamlDoc) -> list[SafetyExample]:
+    found = []
+    for g, group in enumerate(doc.data["safety_corpus"]):
+        for e, text in enumerate(group["examples"]):
+            line = doc.line(("safety_corpus", g, "examples", e))
+            found.append(SafetyExample(text, group["safety"], group["kind"], doc.file, line))
+    return found
+
+
+def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
+    folder = directory / SAFETY_CORPUS_DIR
+    shown = _shown_as(folder)
+    problems: list[Problem] = []
+    corpus: list[SafetyExample] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        # Inside the library folder: a corpus folder that links elsewhere is not read either.
+        doc, read_problems = read_yaml(path, _shown_as(path), directory)
+        problems += read_problems
+        if doc is not None:
+            schema_problems = _validate(doc, "safety_corpus")
+            problems += schema_problems
+            corpus += [] if schema_problems else _corpus_from(doc)
+    if problems:
+        return corpus, problems
+    positives = sum(1 for c in corpus if c.label != NOT_NOW)
+    near_misses = len(corpus) - positives
+    if positives < MIN_SAFETY_MESSAGES or near_misses < MIN_NEAR_MISSES:
+        problems.append(
+            Problem(
+                shown,
+                1,
+                f"the safety corpus is too small ({positives} emergency or crisis messages and "
+                f"{near_misses} near-misses)",
+                f"the safety layer needs at least {MIN_SAFETY_MESSAGES} of each in "
+                f"{SAFETY_CORPUS_DIR}/*.yaml (see intents/README.md)",
+            )
+        )
+    return corpus, problems
+
+
+def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, Intent] = {}
+    for intent in intents:
+        if intent.id in first:
+            other = first[intent.id]
+            problems.append(
+                Problem(
+                    intent.file,
+                    intent.line,
+                    f"the id '{intent.id}' is used twice",
+                    f"it is also at {other.file}:{other.line}; give one of them another id",
+                )
+            )
+        else:
+            first[intent.id] = intent
+    seen_example: dict[str, tuple[Intent, int]] = {}
+    for intent in intents:
+        for follow_up in intent.follow_ups:
+            if follow_up not in first:
+                problems.append(
+                    Problem(
+                        intent.file,
+                        intent.line,
+                        f"follow-up '{follow_up}' of '{intent.id}' names no intent",
+                        _did_you_mean(follow_up, first) or "check the spelling of the id",
+                    )
+                )
+        for example, line in zip(intent.examples, intent.example_lines, strict=True):
+            key = normalise(example)
+            if key in seen_example and seen_example[key][0].id != intent.id:
+                other, other_line = seen_example[key]
+                problems.append(
+                    Problem(
+                        intent.file,
+                        line,
+                        f"the example '{example}' is under both '{other.id}' and '{intent.id}'",
+                        f"it is also at {other.file}:{other_line}; keep it under one intent",
+                    )
+                )
+            seen_example.setdefault(key, (intent, line))
+        if intent.safety and intent.id not in SAFETY_INTENTS:
+            problems.append(
+                Problem(
+                    intent.file,
+                    intent.line,
+                    f"'{intent.id}' is marked safety: true",
+                    f"only {' and '.join(SAFETY_INTENTS)} can be safety intents",
+                )
+            )
+    for safety_id in SAFETY_INTENTS:
+        found = first.get(safety_id)
+        if found is None:
+            problems.append(
+                Problem(folder, 1, f"the safety intent '{safety_id}' is missing", "add it back")
+            )
+        elif not found.safety:
+            problems.append(
+                Problem(found.file, found.line, f"'{safety_id}' must have 'safety: true'")
+            )
+    return problems
+
+
+def _shown_as(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_library(directory: Path | str) -> LoadResult:
+    """Read every YAML file in `directory`. The library is None if any error was found."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return LoadResult(None, [Problem(str(directory), 1, "no such folder")])
+    problems: list[Problem] = []
+    intents: list[Intent] = []
+    topics: dict[str, int] = {}  # topic -> menu order
+    lexicon, out_of_scope = Lexicon(), ()
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        doc, read_problems = read_yaml(path, _shown_as(path))
+        problems += read_problems
+        if doc is None:
+            continue
+        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
+        if path.name == SERVICES_FILE:
+            continue
+        schema_problems = _validate(doc, kind or "intents")
+        problems += schema_problems
+        if schema_problems:
+            continue
+        if kind == "lexicon":
+            lexicon, more = _lexicon_from(doc)
+            problems += more
+        elif kind == "out_of_scope":
+            out_of_scope = tuple(doc.data["examples"])
+        else:
+            found, more = _intents_from(doc)
+            intents += found
+            problems += more
+            topics.setdefault(doc.data["topic"], doc.data.get("order", DEFAULT_ORDER))
+    if not intents and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
+    problems += _cross_checks(intents, _shown_as(directory)) if intents else []
+    corpus, corpus_problems = _load_corpus(directory)
+    problems += corpus_problems
+    problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice
+    if any(p.severity == "error" for p in problems):
+        return LoadResult(None, problems)
+    library = Library(
+        intents={i.id: i for i in intents},
+        lexicon=lexicon,
+        out_of_scope=out_of_scope,
+        topics=tuple(sorted(topics, key=topics.__getitem__)),  # stable: file order breaks ties
+        directory=directory,
+        safety_corpus=tuple(corpus),
+    )
+    return LoadResult(library, problems)
+
+
+def as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
+    return [p.__dict__.copy() for p in problems]
