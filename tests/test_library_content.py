@@ -7,11 +7,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import shipped_library, shipped_responder
 
-from bot.core.library import SAFETY_INTENTS, Intent, Library
-from bot.core.loader import load_library
+from bot.core.library import SAFETY_INTENTS, Intent
 from bot.core.normalise import normalise
-from bot.core.responder import Responder
 from bot.evaluation.evaluate import Outcome, Report, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -125,18 +124,6 @@ MIN_EXAMPLES = 25
 MIN_SAFETY_EXAMPLES = 40
 
 
-@cache
-def library() -> Library:
-    result = load_library(REPO / "intents")
-    assert result.library is not None, [str(p) for p in result.problems]
-    return result.library
-
-
-@cache
-def responder() -> Responder:
-    return Responder(library())
-
-
 def ids_in(path: Path) -> list[str]:
     found = re.findall(
         r"^\|\s*([a-z][a-z0-9_]+)\s*\|", path.read_text(encoding="utf-8"), re.MULTILINE
@@ -155,7 +142,7 @@ def required_ids() -> list[str]:
 
 
 def intents() -> list[Intent]:
-    return list(library().intents.values())
+    return list(shipped_library().intents.values())
 
 
 def where(intent: Intent) -> str:
@@ -164,7 +151,7 @@ def where(intent: Intent) -> str:
 
 # ---------------------------------------------------------------------- what must be there
 def test_every_required_intent_is_present() -> None:
-    missing = sorted(set(required_ids()) - set(library().intents))
+    missing = sorted(set(required_ids()) - set(shipped_library().intents))
     assert missing == []
     assert set(REQUIRED_IDS) <= set(required_ids())  # the copy above is still a subset
 
@@ -194,7 +181,7 @@ def test_follow_ups_name_real_intents_and_not_themselves() -> None:
         f"{where(i)} -> {f}"
         for i in intents()
         for f in i.follow_ups
-        if f not in library().intents or f == i.id
+        if f not in shipped_library().intents or f == i.id
     ]
     assert wrong == []
 
@@ -277,10 +264,10 @@ def test_number_check_catches_made_up_numbers() -> None:
 # ---------------------------------------------------------------------- the eval gate
 @cache
 def report_for(path: Path) -> Report:
-    cases, problems = read_cases(path, set(library().intents))
+    cases, problems = read_cases(path, set(shipped_library().intents))
     assert problems == [], [str(p) for p in problems]
     assert cases
-    return run(responder(), cases)
+    return run(shipped_responder(), cases)
 
 
 def figures(report: Report) -> str:
@@ -359,8 +346,8 @@ MIN_WORDS_COPIED = 4
 
 def copied_into_library(path: Path) -> list[int]:
     examples = {normalise(e) for i in intents() for e in i.examples}
-    examples |= {normalise(e) for e in library().out_of_scope}
-    cases, _ = read_cases(path, set(library().intents))
+    examples |= {normalise(e) for e in shipped_library().out_of_scope}
+    cases, _ = read_cases(path, set(shipped_library().intents))
     return [
         c.line
         for c in cases

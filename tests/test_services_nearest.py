@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import Library
-from bot.core.loader import load_library
 from bot.core.responder import Responder
 from bot.services.answers import (
     DEFAULT_KINDS,
@@ -24,8 +23,6 @@ from bot.services.answers import (
 from bot.services.geo import Point, miles_between, nearest, place_in, place_only
 from bot.services.load import load_services
 from bot.services.model import KINDS, Directory
-
-REPO = Path(__file__).resolve().parents[1]
 
 # City centres (latitude, longitude).
 CITIES = {
@@ -74,13 +71,6 @@ def directory(tmp_path_factory: pytest.TempPathFactory) -> Directory:
     assert result.ok, result.problems
     assert result.directory is not None
     return result.directory
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    result = load_library(REPO / "intents")
-    assert result.library is not None, result.errors
-    return result.library
 
 
 def point(city: str) -> Point:
