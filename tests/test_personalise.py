@@ -79,7 +79,10 @@ def test_service_info_from_settings() -> None:
 
 
 def test_terminal_chat_says_who_runs_the_bot(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cli_reuses_the_shipped_responder: None,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # away from any developer's .env
     monkeypatch.delenv("SERVICES_FILE", raising=False)
