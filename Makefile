@@ -17,10 +17,11 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 LOCK_FLAGS ?=
-# pytest-xdist processes. Half of the suite's time is waiting (retries, timeouts, file watchers),
-# so two processes overlap it even on a busy 2-core machine; 0 runs everything in one process.
+# pytest-xdist processes. A third of the suite's time is waiting (retries, timeouts, file
+# watchers), so two processes overlap it with the rest; 0 runs everything in one process. With
+# worksteal an idle process takes tests from the other, so neither is left with a long tail.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 
