@@ -52,7 +52,7 @@ def hrbot(
         try:
             code = main(list(args))
         except SystemExit as stop:  # argparse's usage errors end the process this way
-            code = stop.code if isinstance(stop.code, int) else 1
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
         out = capsys.readouterr()
         return Run(code, out.out, out.err)
 
