@@ -171,7 +171,8 @@ def cmd_match(args: argparse.Namespace) -> int:
         answered = decision.action in (Action.ANSWER, Action.SAFETY)
         record = {
             "text": text,
-            "intent": decision.intent if answered else None,
+            "intent": responder.counts_as(decision),
+            "answer": decision.intent if answered else None,
             "score": round(decision.score, 4),
             "action": decision.action.value,
             "safety": decision.intent

@@ -63,6 +63,13 @@ class Intent:
     # Line of each example, for reports that point staff at one example.
     example_lines: tuple[int, ...] = ()
     answer_line: int = 0
+    # A more specific answer within a broader intent (naloxone_use_spray within naloxone_use):
+    # evaluation sets and `hrbot match` name the broader one, as people asking do.
+    part_of: str = ""
+
+    @property
+    def counts_as(self) -> str:
+        return self.part_of or self.id
 
 
 @dataclass(frozen=True)

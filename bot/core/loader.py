@@ -131,6 +131,7 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
                 examples=tuple(raw["examples"]),
                 answer=raw["answer"].strip(),
                 follow_ups=tuple(raw.get("follow_ups", ())),
+                part_of=raw.get("part_of", ""),
                 sources=tuple(raw.get("sources", ())),
                 reviewed=reviewed,
                 safety=bool(raw.get("safety", False)),
@@ -239,6 +240,7 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
                         _did_you_mean(follow_up, first) or "check the spelling of the id",
                     )
                 )
+        problems += _part_of_problems(intent, first)
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
             key = normalise(example)
             if key in seen_example and seen_example[key][0].id != intent.id:
@@ -333,3 +335,29 @@ def load_library(directory: Path | str) -> LoadResult:
 
 def as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
     return [p.__dict__.copy() for p in problems]
+
+
+def _part_of_problems(intent: Intent, intents: dict[str, Intent]) -> list[Problem]:
+    if not intent.part_of:
+        return []
+    broader = intents.get(intent.part_of)
+    if broader is None:
+        hint = _did_you_mean(intent.part_of, intents) or "check the spelling of the id"
+        return [
+            Problem(
+                intent.file,
+                intent.line,
+                f"'{intent.id}' is part_of '{intent.part_of}', which is no intent",
+                hint,
+            )
+        ]
+    if broader.part_of or broader.id == intent.id or broader.safety or intent.safety:
+        return [
+            Problem(
+                intent.file,
+                intent.line,
+                f"'{intent.id}' cannot be part_of '{intent.part_of}'",
+                "name a broader intent that is not itself part of another, and not a safety intent",
+            )
+        ]
+    return []

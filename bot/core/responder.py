@@ -100,6 +100,13 @@ class Responder:
         verdict = assess(reading.text, reading.corrected_text)
         return judge(verdict, self.classifiers.safety_scores(reading), len(reading.corrected))
 
+    def counts_as(self, decision: Decision) -> str | None:
+        """The intent an answer counts as (its broader intent if it has one), or None."""
+        if decision.action not in (Action.ANSWER, Action.SAFETY) or decision.intent is None:
+            return None
+        intent = self.library.intents.get(decision.intent)
+        return intent.counts_as if intent else decision.intent
+
     def understand(self, text: str, context: str | None = None) -> tuple[Decision, list[Candidate]]:
         """Decide what a message is. `context` is the intent last answered in this chat."""
         return self.understand_reading(self.read(text), context)

@@ -140,7 +140,7 @@ def run(responder: Responder, cases: list[Case]) -> Report:
     outcomes = []
     for case in cases:
         decision, candidates = responder.understand(case.text)
-        predicted = decision.intent if decision.action in (Action.ANSWER, Action.SAFETY) else None
+        predicted = responder.counts_as(decision)
         top = tuple((c.intent, c.score) for c in candidates[:3])
         outcomes.append(
             Outcome(case, predicted, decision.action, decision.score, top, decision.check)
