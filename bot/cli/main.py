@@ -19,6 +19,9 @@ from ..evaluation.evaluate import misses_as_json, read_cases, run
 from ..services.answers import load_configured, local_services_text, place_answer
 from ..services.model import Directory
 from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .health import register as register_health
+from .lint import register as register_lint
+from .report import register as register_report
 
 if TYPE_CHECKING:
     from ..core.settings import Settings
@@ -322,20 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", type=Path, metavar="FILE", help="also write a one-page HTML report")
 
     add("run", cmd_run, "start the bot (Telegram if a token is set, else the terminal chat)")
-    _add_extensions(sub)
+    for register in (register_lint, register_report, register_health):  # commands with a module
+        register(sub)
     return parser
-
-
-def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Commands from other modules register here, each in its own module."""
-    for module_name in ("bot.cli.lint", "bot.cli.report", "bot.cli.health"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,13 +1,12 @@
 """The Telegram bot: a python-telegram-bot Application, all wired in `build_application`.
 
-Extension modules. `bot.telegram.privacy` and `bot.telegram.services` are optional: if one can be
-imported, `build_application` calls its `register(application)`. Such a module:
+Extension modules: `bot.telegram.privacy` and `bot.telegram.services`. `build_application` calls
+the `register(application)` of each. Such a module:
 - adds its handlers with `group=EXTENSION_GROUP`, which runs before the core handlers;
 - ends a handler that has replied with `raise ApplicationHandlerStop`, so the core does not answer
   the same update too; a handler that returns normally leaves the update to the core (a location
   with no services file, say, still gets the core's generic reply);
-- may set `COMMANDS = [("forget", "what it does"), ...]` to list its commands in the menu (the
-  privacy module's /forget is listed even without it);
+- lists the commands it answers for the menu in `COMMANDS = [("forget", "what it does"), ...]`;
 - finds the shared state in `application.bot_data`, a `bot.telegram.botdata.BotData`:
   `.hub` (bot.core.hub.Hub), `.memory` (bot.telegram.memory.ChatMemory: `get(chat_id)` is the
   last intent answered in that chat, `forget(chat_id)` clears it) and `.settings`;
@@ -42,7 +41,7 @@ from ..core.loader import load_library
 from ..core.responder import Responder
 from ..core.settings import Settings
 from . import handlers as h
-from . import logs, texts
+from . import logs, privacy, services, texts
 from .botdata import CONTEXT_TYPES, App
 from .heartbeat import start_heartbeat
 from .memory import ChatMemory
@@ -59,7 +58,6 @@ log = logging.getLogger(__name__)
 
 EXTENSION_GROUP = -1
 CORE_GROUP = 0
-EXTENSIONS = ("bot.telegram.privacy", "bot.telegram.services")
 # Chats handled at once (as many again for emergencies); one chat's updates stay in order
 # (PriorityUpdateProcessor). It matters when Telegram is slow to answer or a 429 holds a
 # request: with 50 ms per API call, 1 gave 18 messages/s and 8 gave 139 (bench/bench_e2e.py
@@ -73,7 +71,6 @@ CORE_COMMANDS = (
     ("help", "How to use this bot"),
     ("privacy", "What I keep and what I don't"),
 )
-FORGET_COMMAND = ("forget", "Clear what I remember of this chat")
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW = filters.UpdateType.MESSAGE  # new messages only, not edits
@@ -171,22 +168,10 @@ def _core_handlers() -> list[Any]:
 
 
 def _register_extensions(application: App) -> list[tuple[str, str]]:
-    """Call register(application) of each extension module that exists; return its commands."""
-    commands: list[tuple[str, str]] = []
-    for name in EXTENSIONS:
-        try:
-            module = __import__(name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # the module exists but something it imports does not: a real bug
-            continue
-        module.register(application)
-        listed = getattr(module, "COMMANDS", None)
-        if listed is None and name == "bot.telegram.privacy":
-            listed = [FORGET_COMMAND]
-        commands.extend((str(c), str(d)) for c, d in listed or ())
-        log.info("extension loaded: %s", name)
-    return commands
+    """Add the extension modules' handlers; return the commands they list in the menu."""
+    privacy.register(application)
+    services.register(application)
+    return list(privacy.COMMANDS)
 
 
 async def _post_init(application: App) -> None:
