@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from telegram import Bot, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User
+from telegram import Bot, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Conflict, Forbidden, TelegramError
 
@@ -76,19 +76,10 @@ def _can_forget(context: Context) -> bool:
     return "forget" in context.bot_data.extra_commands
 
 
-def _record(hub: Hub, event: str, intent: str | None, user: User | None) -> None:
-    try:
-        hub.analytics.record(event, intent, user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
-
-
-def _record_unmatched(hub: Hub, text: str, reply: Reply) -> None:
-    nearest = reply.candidates[0].intent if reply.candidates else None
-    try:
-        hub.analytics.record_unmatched(text, nearest)
-    except Exception as exc:
-        log.warning("analytics failed (%s)", type(exc).__name__)
+def record(context: Context, update: Update, event: str, intent: str | None) -> None:
+    """Count what happened, by intent (or command name); the Hub keeps a failure from the reply."""
+    user = update.effective_user
+    context.bot_data.hub.record(event, intent, user.id if user else None)
 
 
 def _is_group(chat: Chat | None) -> bool:
@@ -258,9 +249,9 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if reply.intent:
         memory.remember(chat.id, reply.intent)
     log.debug("reply: %s %s", reply.action.value, reply.intent or "-")
-    _record(hub, reply.action.value, reply.intent, update.effective_user)
+    record(context, update, reply.action.value, reply.intent)
     if reply.action is Action.FALLBACK:
-        _record_unmatched(hub, text, reply)
+        hub.record_unmatched(text, reply.candidates[0].intent if reply.candidates else None)
 
 
 # ---------------------------------------------------------------------- buttons
@@ -299,7 +290,7 @@ async def _answer_press(update: Update, context: Context, chat_id: int, intent: 
     await send_reply(context.bot, chat_id, reply, responder.library, group, None)
     context.bot_data.memory.remember(chat_id, intent)
     log.debug("button: %s", intent)
-    _record(hub, "button", intent, update.effective_user)
+    record(context, update, "button", intent)
 
 
 async def _show_menu(
@@ -329,7 +320,7 @@ async def _command_reply(
     hub = context.bot_data.hub
     markup = keyboards.topics(hub.responder.library) if topics else None
     await say(context.bot, chat.id, text, markup)
-    _record(hub, "command", name, update.effective_user)  # counted by command name
+    record(context, update, "command", name)  # counted by command name
 
 
 async def on_start(update: Update, context: Context) -> None:

@@ -24,6 +24,7 @@ from telegram.ext import ApplicationHandlerStop, CommandHandler, filters
 
 from ..analytics.report import format_report, read_report
 from .botdata import App, Context
+from .handlers import record
 from .recent import recent_messages
 from .send import say
 
@@ -75,11 +76,7 @@ async def on_forget(update: Update, context: Context) -> None:
     deleted, kept = await delete_recent(context, chat.id)
     log.info("forget: %d message(s) deleted, %d could not be", deleted, kept)
     await say(context.bot, chat.id, FORGET_DONE)
-    user = update.effective_user
-    try:
-        context.bot_data.hub.analytics.record("command", "forget", user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
+    record(context, update, "command", "forget")
     raise ApplicationHandlerStop
 
 

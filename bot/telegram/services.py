@@ -28,7 +28,7 @@ from ..services.answers import load_configured, local_services_text, location_an
 from ..services.model import Directory
 from . import keyboards
 from .botdata import App, Context
-from .handlers import LAST_REPLY, off_loop
+from .handlers import LAST_REPLY, off_loop, record
 from .send import say
 
 log = logging.getLogger(__name__)
@@ -57,14 +57,6 @@ def _directory(context: Context) -> Directory | None:
     return services if isinstance(services, Directory) else None
 
 
-def _count(context: Context, update: Update) -> None:
-    user = update.effective_user
-    try:
-        context.bot_data.hub.analytics.record(EVENT, INTENT, user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
-
-
 # ---------------------------------------------------------------------- handlers
 async def on_location(update: Update, context: Context) -> None:
     """The nearest services to a shared location, for what the person last asked about."""
@@ -78,7 +70,7 @@ async def on_location(update: Update, context: Context) -> None:
         message.location.latitude, message.location.longitude, directory, last, library=library
     )
     log.debug("local services: location")
-    _count(context, update)
+    record(context, update, EVENT, INTENT)
     await say(context.bot, chat.id, text, ReplyKeyboardRemove())
     raise ApplicationHandlerStop
 
@@ -97,7 +89,7 @@ async def on_text_first(update: Update, context: Context) -> None:
         vars(context)[BEFORE] = last  # a custom attribute on the context, as PTB documents
         return
     log.debug("local services: place")
-    _count(context, update)
+    record(context, update, EVENT, INTENT)
     await say(context.bot, chat.id, text, ReplyKeyboardRemove())
     raise ApplicationHandlerStop
 
