@@ -12,7 +12,7 @@ from bot.core.library import SAFETY_INTENTS, Intent, Library
 from bot.core.loader import load_library
 from bot.core.normalise import normalise
 from bot.core.responder import Responder
-from bot.evaluation.evaluate import Outcome, Report, read_cases, run
+from bot.evaluation.evaluate import EvalReport, Outcome, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -276,14 +276,14 @@ def test_number_check_catches_made_up_numbers() -> None:
 
 # ---------------------------------------------------------------------- the eval gate
 @cache
-def report_for(path: Path) -> Report:
+def report_for(path: Path) -> EvalReport:
     cases, problems = read_cases(path, set(library().intents))
     assert problems == [], [str(p) for p in problems]
     assert cases
     return run(responder(), cases)
 
 
-def figures(report: Report) -> str:
+def figures(report: EvalReport) -> str:
     return (
         f"{len(report.outcomes)} cases, accuracy {report.accuracy:.1%} "
         f"(plain {report.plain_accuracy:.1%}), safety misses {len(report.safety_misses)}, "

@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
+from telegram.constants import MessageLimit
 
 from bot.core.hub import Hub
 from bot.core.library import Library
+from bot.core.message_length import MAX_MESSAGE_LENGTH, telegram_length
 from bot.telegram import keyboards, privacy
 from bot.telegram.app import build_application, webhook_options
 from bot.telegram.botdata import BotData
 from bot.telegram.handlers import _mostly_not_latin, _without_mention
 from bot.telegram.logs import HIDDEN, HideArguments
 from bot.telegram.memory import ChatMemory
-from bot.telegram.send import split_message, telegram_length
+from bot.telegram.send import split_message
 
 
 def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
@@ -37,6 +39,10 @@ def test_split_counts_utf16_and_never_halves_an_emoji() -> None:
     parts = split_message(text)
     assert all(telegram_length(p) <= 4096 for p in parts)
     assert "".join(parts) == text
+
+
+def test_the_message_limit_lint_and_the_adapter_share_is_the_bot_apis() -> None:
+    assert MAX_MESSAGE_LENGTH == MessageLimit.MAX_TEXT_LENGTH
 
 
 @pytest.mark.parametrize(

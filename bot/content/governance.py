@@ -10,20 +10,15 @@ import datetime as dt
 import re
 
 from ..core.library import Library, Problem
+from ..core.message_length import MAX_MESSAGE_LENGTH, telegram_length
 from .phone_numbers import CheckedNumber, find_numbers
 from .source import SourceMap
-
-TELEGRAM_MAX_CHARS = 4096  # Telegram counts UTF-16 code units
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
     """Whole months from `earlier` to `later` (2025-11-25 -> 2026-11-24 is 11)."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return months - (later.day < earlier.day)
-
-
-def telegram_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _review_problems(
@@ -72,14 +67,14 @@ def _length_problems(library: Library, sources: SourceMap) -> list[Problem]:
     problems = []
     for intent in library.intents.values():
         length = telegram_length(intent.answer)
-        if length > TELEGRAM_MAX_CHARS:
+        if length > MAX_MESSAGE_LENGTH:
             field = sources.field(intent.id, "answer", intent.file, intent.answer_line)
             problems.append(
                 Problem(
                     field.file,
                     field.key_line,
                     f"the answer of '{intent.id}' has {length} "
-                    f"characters; one Telegram message holds {TELEGRAM_MAX_CHARS}",
+                    f"characters; one Telegram message holds {MAX_MESSAGE_LENGTH}",
                     "shorten it, or move part of it to a follow-up intent",
                 )
             )

@@ -13,6 +13,7 @@ __all__ = [
     "library",
     "loader",
     "matcher",
+    "message_length",
     "normalise",
     "personalise",
     "responder",
