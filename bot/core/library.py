@@ -104,7 +104,6 @@ class Lexicon:
 
 
 NOT_NOW = "none"  # the safety corpus's label for a near-miss: about the subject, not happening now
-SAFETY_LABELS = (*SAFETY_INTENTS, NOT_NOW)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -329,7 +328,3 @@ def load_library(directory: Path | str) -> LoadResult:
         safety_corpus=tuple(corpus),
     )
     return LoadResult(library, problems)
-
-
-def as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
-    return [p.__dict__.copy() for p in problems]

@@ -2,8 +2,9 @@
 
 python-telegram-bot makes `bot_data` from the class given in `ContextTypes(bot_data=...)`, with
 no arguments, before the bot exists; `build_application` then fills it in. So the fields that
-only exist once the bot is built (`hub`, `settings`, `memory`) have no default: reading one
-before it is set raises AttributeError instead of handing a handler a None to trip over later.
+only exist once the bot is built (`hub`, `settings`, `memory`, `workers`) have no default:
+reading one before it is set raises AttributeError instead of handing a handler a None to trip
+over later.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ class BotData:
     settings: Settings = field(init=False)
     # The last intent answered in each chat: `get(chat_id)`, `forget(chat_id)`.
     memory: ChatMemory = field(init=False)
-    # Threads for matching; without them (tests that build handlers alone) asyncio's are used.
-    workers: Workers | None = None
+    workers: Workers = field(init=False)  # threads for matching, off the event loop
     # The intents folder reloaded when its files change, on SIGHUP and on /reload.
     watch: Path | None = None
     # (command, description) pairs for the command menu, core commands first.

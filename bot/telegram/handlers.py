@@ -12,7 +12,6 @@ message again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import traceback
@@ -52,10 +51,7 @@ T = TypeVar("T")
 # ---------------------------------------------------------------------- helpers
 async def off_loop(context: Context, work: Callable[..., T], *args: Any) -> T:
     """Run work that can take long (matching) in a worker thread."""
-    workers = context.bot_data.workers
-    if workers is not None:
-        return await workers.run(work, *args)
-    return await asyncio.to_thread(work, *args)
+    return await context.bot_data.workers.run(work, *args)
 
 
 def _service(context: Context) -> ServiceInfo:
