@@ -62,10 +62,6 @@ def write_csv(report: UsageReport, path: Path) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     path: Path = args.db
-    if path is None:
-        from ..core.settings import Settings
-
-        path = Settings().database_path
     try:
         report = read_report(path, args.days)
     except FileNotFoundError:

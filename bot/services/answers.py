@@ -241,33 +241,10 @@ def _intent_kind_problems(library: Library) -> list[Problem]:
     return problems
 
 
-def _configured_file() -> tuple[Path | None, list[Problem]]:
-    from pydantic import ValidationError
-
-    from ..core.settings import Settings
-
-    try:
-        return Settings().services_file, []
-    except ValidationError as exc:
-        names = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e["loc"])
-        return None, [
-            Problem(
-                ".env",
-                1,
-                f"the settings cannot be read ({names})",
-                "fix them in .env or the environment (see .env.example)",
-            )
-        ]
-
-
-def check_services(
-    path: Path | None, library: Library | None, use_settings: bool = True
-) -> ServicesCheck:
-    """What `hrbot check` reports about local services: the file given, else SERVICES_FILE."""
+def check_services(path: Path | None, library: Library | None) -> ServicesCheck:
+    """What `hrbot check` reports about local services: the intents' kinds of service, and the
+    services file at `path` (SERVICES_FILE, or --services) if there is one."""
     problems = _intent_kind_problems(library) if library else []
-    if path is None and use_settings:
-        path, more = _configured_file()
-        problems += more
     if path is None:
         return ServicesCheck(problems, None)
     result = load_services(path)
