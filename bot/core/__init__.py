@@ -20,5 +20,6 @@ __all__ = [
     "safety",
     "safety_tiers",
     "settings",
+    "validate",
     "yamlsource",
 ]

@@ -6,16 +6,8 @@ Library code never prints or exits: it returns what it found and the CLI decides
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from rapidfuzz import process
 
 from .library import (
     NOT_NOW,
@@ -28,6 +20,7 @@ from .library import (
     SafetyExample,
 )
 from .normalise import normalise
+from .validate import did_you_mean, shown_as, validate
 from .yamlsource import YamlDoc, read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
@@ -51,59 +44,6 @@ class LoadResult(HasProblems):
     @property
     def ok(self) -> bool:
         return self.library is not None and not self.errors
-
-
-@cache
-def _validator(name: str) -> Draft202012Validator:
-    text = resources.files("bot.core.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    best = process.extractOne(word, list(choices), score_cutoff=60)
-    return f"did you mean '{best[0]}'?" if best else ""
-
-
-def _schema_problem(doc: YamlDoc, error: ValidationError) -> Problem:
-    path = tuple(error.absolute_path)
-    where = "/".join(str(p) for p in path) or "the file"
-    line = doc.line(path)
-    validator = error.validator
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = schema.get("properties", {})
-        unknown = [k for k in error.instance if k not in allowed]
-        key = unknown[0] if unknown else "?"
-        line = doc.key_lines.get((*path, key), line)
-        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        return Problem(doc.file, line, f"unknown key '{key}' in {where}", hint)
-    if validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
-        return Problem(doc.file, line, f"'{missing}' is missing in {where}", "add it (see README)")
-    if validator == "type":
-        return Problem(doc.file, line, f"{where} should be a {error.validator_value}")
-    if validator in ("minLength", "minItems", "minProperties") or (
-        validator == "pattern" and path and path[-1] == "answer"
-    ):
-        return Problem(doc.file, line, f"{where} is empty", "write something here or remove it")
-    if validator == "pattern" and path and path[-1] == "reviewed":
-        return Problem(doc.file, line, "'reviewed' is not a date", "write it as YYYY-MM-DD")
-    if validator == "pattern":
-        return Problem(
-            doc.file, line, f"{where} is not a valid id", "use lower case letters, digits and _"
-        )
-    if validator == "enum":
-        allowed = ", ".join(str(v) for v in schema.get("enum", ()))
-        hint = f"use one of: {allowed}"
-        return Problem(doc.file, line, f"{where} cannot be {error.instance!r}", hint)
-    if validator == "const":
-        return Problem(doc.file, line, f"{where} should be {error.validator_value}")
-    return Problem(doc.file, line, f"{where}: {error.message}")
-
-
-def _validate(doc: YamlDoc, schema: str) -> list[Problem]:
-    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
-    return [_schema_problem(doc, e) for e in errors]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -181,15 +121,15 @@ def _corpus_from(doc: YamlDoc) -> list[SafetyExample]:
 
 def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
     folder = directory / SAFETY_CORPUS_DIR
-    shown = _shown_as(folder)
+    shown = shown_as(folder)
     problems: list[Problem] = []
     corpus: list[SafetyExample] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         # Inside the library folder: a corpus folder that links elsewhere is not read either.
-        doc, read_problems = read_yaml(path, _shown_as(path), directory)
+        doc, read_problems = read_yaml(path, shown_as(path), directory)
         problems += read_problems
         if doc is not None:
-            schema_problems = _validate(doc, "safety_corpus")
+            schema_problems = validate(doc, "safety_corpus")
             problems += schema_problems
             corpus += [] if schema_problems else _corpus_from(doc)
     if problems:
@@ -235,7 +175,7 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
                         intent.file,
                         intent.line,
                         f"follow-up '{follow_up}' of '{intent.id}' names no intent",
-                        _did_you_mean(follow_up, first) or "check the spelling of the id",
+                        did_you_mean(follow_up, first) or "check the spelling of the id",
                     )
                 )
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
@@ -273,13 +213,6 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
     return problems
 
 
-def _shown_as(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def load_library(directory: Path | str) -> LoadResult:
     """Read every YAML file in `directory`. The library is None if any error was found."""
     directory = Path(directory)
@@ -290,14 +223,14 @@ def load_library(directory: Path | str) -> LoadResult:
     topics: dict[str, int] = {}  # topic -> menu order
     lexicon, out_of_scope = Lexicon(), ()
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        doc, read_problems = read_yaml(path, _shown_as(path))
+        doc, read_problems = read_yaml(path, shown_as(path))
         problems += read_problems
         if doc is None:
             continue
         kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
         if path.name == SERVICES_FILE:
             continue
-        schema_problems = _validate(doc, kind or "intents")
+        schema_problems = validate(doc, kind or "intents")
         problems += schema_problems
         if schema_problems:
             continue
@@ -313,7 +246,7 @@ def load_library(directory: Path | str) -> LoadResult:
             topics.setdefault(doc.data["topic"], doc.data.get("order", DEFAULT_ORDER))
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
-    problems += _cross_checks(intents, _shown_as(directory)) if intents else []
+    problems += _cross_checks(intents, shown_as(directory)) if intents else []
     corpus, corpus_problems = _load_corpus(directory)
     problems += corpus_problems
     problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..core.decide import Action
 from ..core.library import SAFETY_INTENTS, Library, Problem
-from ..core.loader import _did_you_mean
 from ..core.responder import Reply
+from ..core.validate import did_you_mean
 from .geo import Point, nearest, place_in, place_only, point_of
 from .hours import status_text
 from .load import ServicesResult, load_services
@@ -235,7 +235,7 @@ def _intent_kind_problems(library: Library) -> list[Problem]:
                         intent.file,
                         intent.line,
                         f"'{kind}' in local_services of '{intent.id}' is not a kind of service",
-                        _did_you_mean(kind, KINDS) or f"use one of: {', '.join(KINDS)}",
+                        did_you_mean(kind, KINDS) or f"use one of: {', '.join(KINDS)}",
                     )
                 )
     return problems
