@@ -12,7 +12,7 @@ import re
 from ..core.library import Library, Problem
 from ..core.message_length import MAX_MESSAGE_LENGTH, telegram_length
 from .phone_numbers import CheckedNumber, find_numbers
-from .source import SourceMap
+from .source import SourceMap, read_by_people
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
@@ -81,26 +81,28 @@ def _length_problems(library: Library, sources: SourceMap) -> list[Problem]:
     return problems
 
 
-def _number_problems(
+def check_numbers(
     library: Library, sources: SourceMap, checked: dict[str, CheckedNumber]
 ) -> list[Problem]:
+    """Every number in a title or an answer that is not on the list of checked numbers."""
     problems = []
     for intent in library.intents.values():
-        field = sources.field(intent.id, "answer", intent.file, intent.answer_line)
-        for number in find_numbers(intent.answer):
-            if number.digits in checked:
-                continue
-            pattern = re.compile(r"\s*".join(re.escape(ch) for ch in number.text if ch.strip()))
-            problems.append(
-                Problem(
-                    field.file,
-                    field.locate(pattern),
-                    f"the answer of '{intent.id}' gives the "
-                    f"number {number.text}, which is not on the list of checked numbers",
-                    "check it on the service's own website, then add it to "
-                    "intents/staff/checked_numbers.yaml",
+        for name, text, line in read_by_people(intent):
+            field = sources.field(intent.id, name, intent.file, line)
+            for number in find_numbers(text):
+                if number.digits in checked:
+                    continue
+                digits = (re.escape(ch) for ch in number.text if ch.strip())
+                problems.append(
+                    Problem(
+                        field.file,
+                        field.locate(re.compile(r"\s*".join(digits))),
+                        f"the {name} of '{intent.id}' gives the "
+                        f"number {number.text}, which is not on the list of checked numbers",
+                        "check it on the service's own website, then add it to "
+                        "intents/staff/checked_numbers.yaml",
+                    )
                 )
-            )
     return problems
 
 
@@ -132,6 +134,6 @@ def check_governance(
     return (
         _review_problems(library, sources, today, max_age_months)
         + _length_problems(library, sources)
-        + _number_problems(library, sources, checked)
+        + check_numbers(library, sources, checked)
         + _stale_numbers(checked, checked_file, today, max_age_months)
     )
