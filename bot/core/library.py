@@ -63,6 +63,8 @@ class Intent:
     # Line of each example, for reports that point staff at one example.
     example_lines: tuple[int, ...] = ()
     answer_line: int = 0
+    # Line of each follow-up id (all on one line when written as [a, b]).
+    follow_up_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

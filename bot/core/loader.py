@@ -6,6 +6,7 @@ Library code never prints or exits: it returns what it found and the CLI decides
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .library import (
 )
 from .normalise import normalise
 from .validate import did_you_mean, shown_as, validate
-from .yamlsource import YamlDoc, read_yaml
+from .yamlsource import YamlDoc, read_text, read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
@@ -34,6 +35,8 @@ SAFETY_CORPUS_DIR = "safety_corpus"
 # refused rather than run without the layer (the shipped corpus has well over a thousand each).
 MIN_SAFETY_MESSAGES = 200
 MIN_NEAR_MISSES = 200
+# An intent's `id:` line, for the ids of a file YAML cannot read.
+ID_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?id:[ \t]*["']?([a-z][a-z0-9_]*)""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
     intents, problems = [], []
     for index, raw in enumerate(doc.data.get("intents", [])):
         path: tuple[str | int, ...] = ("intents", index)
+        follow_ups = tuple(raw.get("follow_ups", ()))
         reviewed = _parse_date(raw["reviewed"])
         if reviewed is None:
             problems.append(
@@ -69,7 +73,7 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
                 topic=doc.data["topic"],
                 examples=tuple(raw["examples"]),
                 answer=raw["answer"].strip(),
-                follow_ups=tuple(raw.get("follow_ups", ())),
+                follow_ups=follow_ups,
                 sources=tuple(raw.get("sources", ())),
                 reviewed=reviewed,
                 safety=bool(raw.get("safety", False)),
@@ -80,6 +84,9 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
                     doc.line((*path, "examples", i)) for i in range(len(raw["examples"]))
                 ),
                 answer_line=doc.line((*path, "answer")),
+                follow_up_lines=tuple(
+                    doc.line((*path, "follow_ups", i)) for i in range(len(follow_ups))
+                ),
             )
         )
     return intents, problems
@@ -150,7 +157,10 @@ def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
     return corpus, problems
 
 
-def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
+def _cross_checks(intents: list[Intent], folder: str, refused: frozenset[str]) -> list[Problem]:
+    """Ids used twice, follow-ups naming no intent, examples under two intents, safety intents.
+    `refused` are the ids of topic files refused for their own errors: naming one is not an
+    error of its own (that file's error is the one to fix)."""
     problems: list[Problem] = []
     first: dict[str, Intent] = {}
     for intent in intents:
@@ -168,14 +178,15 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
             first[intent.id] = intent
     seen_example: dict[str, tuple[Intent, int]] = {}
     for intent in intents:
-        for follow_up in intent.follow_ups:
-            if follow_up not in first:
+        for follow_up, line in zip(intent.follow_ups, intent.follow_up_lines, strict=True):
+            if follow_up not in first and follow_up not in refused:
+                hint = did_you_mean(follow_up, [*first, *refused])
                 problems.append(
                     Problem(
                         intent.file,
-                        intent.line,
+                        line,
                         f"follow-up '{follow_up}' of '{intent.id}' names no intent",
-                        did_you_mean(follow_up, first) or "check the spelling of the id",
+                        hint or "check the spelling of the id",
                     )
                 )
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
@@ -202,6 +213,8 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
             )
     for safety_id in SAFETY_INTENTS:
         found = first.get(safety_id)
+        if found is None and safety_id in refused:
+            continue
         if found is None:
             problems.append(
                 Problem(folder, 1, f"the safety intent '{safety_id}' is missing", "add it back")
@@ -213,6 +226,16 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
     return problems
 
 
+def _declared_ids(path: Path, doc: YamlDoc | None) -> set[str]:
+    """The intent ids a refused topic file declares, as far as they can be made out: from what
+    YAML read, or, when it could not read the file, from its `id:` lines."""
+    raw = doc.data.get("intents") if doc is not None and isinstance(doc.data, dict) else None
+    if isinstance(raw, list):
+        return {i["id"] for i in raw if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    text, _ = read_text(path, shown_as(path))
+    return set(ID_LINE.findall(text or ""))
+
+
 def load_library(directory: Path | str) -> LoadResult:
     """Read every YAML file in `directory`. The library is None if any error was found."""
     directory = Path(directory)
@@ -222,17 +245,17 @@ def load_library(directory: Path | str) -> LoadResult:
     intents: list[Intent] = []
     topics: dict[str, int] = {}  # topic -> menu order
     lexicon, out_of_scope = Lexicon(), ()
+    refused: set[str] = set()  # ids of topic files refused for their own errors
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        doc, read_problems = read_yaml(path, shown_as(path))
-        problems += read_problems
-        if doc is None:
-            continue
-        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
         if path.name == SERVICES_FILE:
             continue
-        schema_problems = validate(doc, kind or "intents")
+        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
+        doc, read_problems = read_yaml(path, shown_as(path))
+        problems += read_problems
+        schema_problems = validate(doc, kind or "intents") if doc is not None else []
         problems += schema_problems
-        if schema_problems:
+        if doc is None or schema_problems:
+            refused |= set() if kind else _declared_ids(path, doc)
             continue
         if kind == "lexicon":
             lexicon, more = _lexicon_from(doc)
@@ -246,7 +269,8 @@ def load_library(directory: Path | str) -> LoadResult:
             topics.setdefault(doc.data["topic"], doc.data.get("order", DEFAULT_ORDER))
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
-    problems += _cross_checks(intents, shown_as(directory)) if intents else []
+    refused -= {i.id for i in intents}  # an id that loaded elsewhere is checked as usual
+    problems += _cross_checks(intents, shown_as(directory), frozenset(refused)) if intents else []
     corpus, corpus_problems = _load_corpus(directory)
     problems += corpus_problems
     problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice

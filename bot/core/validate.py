@@ -24,6 +24,86 @@ SchemaPath = tuple[str | int, ...]
 # A loader's own wording for the errors it knows better; None leaves an error to `problem`.
 Wording = Callable[[YamlDoc, ValidationError], Problem | None]
 
+# One item of each list, for saying where a problem is: "naloxone_get, example 3".
+ITEM = {
+    "intents": "intent",
+    "examples": "example",
+    "follow_ups": "follow-up",
+    "sources": "source",
+    "local_services": "local service",
+    "safety_corpus": "group",
+    "services": "service",
+    "offers": "offer",
+    "closed_on": "date",
+}
+# The schema's types in plain words, and what YAML made of a value it did not read as text.
+TYPES = {
+    "string": "text",
+    "array": "a list",
+    "object": "keys with values",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+READ_AS: tuple[tuple[type, str], ...] = (
+    (bool, "yes or no (true or false)"),  # before int: a bool is an int in Python
+    (int, "a number"),
+    (float, "a number"),
+    (dict, "a key and a value (because of the colon)"),
+    (list, "a list"),
+)
+
+
+def describe(data: object, path: SchemaPath) -> str:
+    """Where `path` is, as staff would say it: an item of a list by its id (or kind) if it has
+    one, else by its place counted from 1. ("intents", 2, "examples", 2) is "naloxone_get,
+    example 3"."""
+    parts: list[str] = []
+    node, i = data, 0
+    while i < len(path):
+        key = path[i]
+        if isinstance(key, int):  # a file that is a list at the top
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            parts.append(f"item {key + 1}")
+            i += 1
+            continue
+        child = node.get(key) if isinstance(node, dict) else None
+        index = path[i + 1] if i + 1 < len(path) else None
+        if not isinstance(index, int):
+            parts.append(key)
+            node, i = child, i + 1
+            continue
+        item = child[index] if isinstance(child, list) and index < len(child) else None
+        names = [item.get(k) for k in ("id", "kind")] if isinstance(item, dict) else []
+        name = next((n for n in names if isinstance(n, str) and n), None)
+        parts.append(name or f"{ITEM.get(key, key + ' item')} {index + 1}")
+        node, i = item, i + 2
+    return ", ".join(parts) or "the file"
+
+
+def _type_problem(doc: YamlDoc, error: ValidationError, where: str, line: int) -> Problem:
+    """A value of the wrong kind. The usual slip is text YAML read as something else (`- no`,
+    `- 999`, `- where: can i get it`): quoting it is the whole fix, so the hint says so."""
+    path = tuple(error.absolute_path)
+    wanted = TYPES.get(str(error.validator_value), str(error.validator_value))
+    if path and path[-1] == "reviewed":
+        return Problem(doc.file, line, "'reviewed' is not a date", "write it as YYYY-MM-DD")
+    if error.validator_value != "string" or isinstance(error.instance, str):
+        hint = "put each one on its own line, starting with - " if wanted == "a list" else ""
+        return Problem(doc.file, line, f"{where} should be {wanted}", hint)
+    if error.instance is None:
+        return Problem(doc.file, line, f"{where} is empty", "write the text, or remove the line")
+    read_as = next(words for kind, words in READ_AS if isinstance(error.instance, kind))
+    written = doc.written.get(path, str(error.instance))
+    quoted = f"'{written.replace(chr(39), chr(39) * 2)}'" if '"' in written else f'"{written}"'
+    like = f"- {quoted}" if isinstance(path[-1], int) else f"{path[-1]}: {quoted}"
+    return Problem(
+        doc.file,
+        line,
+        f"{where}: YAML read this as {read_as}, not text",
+        f"put it in quotes, like {like}",
+    )
+
 
 @cache
 def validator(name: str) -> Draft202012Validator:
@@ -49,7 +129,7 @@ def shown_as(path: Path) -> str:
 def problem(doc: YamlDoc, error: ValidationError) -> Problem:
     """One schema error as a Problem at its line, with a hint where there is one to give."""
     path = tuple(error.absolute_path)
-    where = "/".join(str(p) for p in path) or "the file"
+    where = describe(doc.data, path)
     line = doc.line(path)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -64,7 +144,7 @@ def problem(doc: YamlDoc, error: ValidationError) -> Problem:
         missing = str(error.message).split("'")[1] if "'" in error.message else "?"
         return Problem(doc.file, line, f"'{missing}' is missing in {where}", "add it (see README)")
     if kind == "type":
-        return Problem(doc.file, line, f"{where} should be a {error.validator_value}")
+        return _type_problem(doc, error, where, line)
     if kind in ("minLength", "minItems", "minProperties") or (
         kind == "pattern" and path and path[-1] == "answer"
     ):

@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ..core.library import HasProblems, Problem
-from ..core.validate import did_you_mean, shown_as, validate
+from ..core.validate import describe, did_you_mean, shown_as, validate
 from ..core.yamlsource import YamlDoc, read_yaml
 from .geo import build_gazetteer, miles_between, tidy_postcode
 from .hours import parse_day
@@ -42,7 +42,7 @@ def _wording(doc: YamlDoc, error: ValidationError) -> Problem | None:
     """What the services file's errors mean, where the schema's own words would not say it."""
     path = tuple(error.absolute_path)
     line, last = doc.line(path), (path[-1] if path else "")
-    where = "/".join(str(p) for p in path) or "the file"
+    where = describe(doc.data, path)
     v = error.validator
     if v == "enum":
         hint = did_you_mean(str(error.instance), KINDS) or f"use one of: {', '.join(KINDS)}"
