@@ -182,6 +182,20 @@ def test_follow_ups_name_real_intents_and_not_themselves() -> None:
     assert wrong == []
 
 
+def test_the_editor_finds_each_files_schema() -> None:
+    # VS Code's YAML extension reads the first line's schema to check a file while staff type.
+    files = [
+        *(REPO / "intents").glob("*.yaml"),
+        *(REPO / "intents" / "safety_corpus").glob("*.yaml"),
+    ]
+    pointed = {}
+    for path in files:
+        first = path.read_text(encoding="utf-8").partition("\n")[0]
+        schema = first.partition("$schema=")[2]
+        pointed[path.name] = schema and (path.parent / schema).resolve().is_file()
+    assert files and all(pointed.values()), pointed
+
+
 # ---------------------------------------------------------------------- how it is said
 # The staff's own lists, read by lint's own code: a staff edit that `hrbot lint --strict` accepts
 # passes here too, and no list is copied into the tests.
