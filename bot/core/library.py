@@ -71,6 +71,9 @@ class Intent:
     def counts_as(self) -> str:
         return self.part_of or self.id
 
+    # Line of each follow-up id (all on one line when written as [a, b]).
+    follow_up_lines: tuple[int, ...] = ()
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -111,7 +114,6 @@ class Lexicon:
 
 
 NOT_NOW = "none"  # the safety corpus's label for a near-miss: about the subject, not happening now
-SAFETY_LABELS = (*SAFETY_INTENTS, NOT_NOW)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from .blend import blend
 from .classifiers import Classifiers
 from .decide import DEFAULT_THRESHOLDS, Action, Decision, Thresholds, decide
-from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Intent, Library
+from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Library
 from .matcher import OUT_OF_SCOPE, Candidate, Matcher, Reading
 from .safety import SafetyVerdict, assess
 from .safety_tiers import judge
@@ -190,9 +190,6 @@ class Responder:
 
     def button(self, intent_id: str) -> Button:
         return Button(self.library.intents[intent_id].title, intent_id)
-
-    def topic_intents(self, topic: str) -> list[Intent]:
-        return self.library.by_topic(topic)
 
 
 def with_safety_check(reply: Reply, check: str | None) -> Reply:
