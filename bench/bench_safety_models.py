@@ -23,9 +23,9 @@ Accuracy: out-of-fold scores on the safety corpus, texts read as the bot reads t
 of whole kinds (GroupKFold), new kinds of message. Every other intent example is always in
 training, and each fold fits its own tf-idf on its training texts only. Columns: recall of the
 emergencies and crises (R) and the share of the corpus near-misses that score as high (FA), at
-the tiers' thresholds 0.2 (confirm), 0.4 (check) and 0.8 (sure), and the recall at the
-threshold that leaves 2% false alarms, and its gain on tfidf with a 95% bootstrap interval
-(the corpus resampled 1,000 times).
+the tiers' thresholds (an overdose cue's confirm, check and sure: bot/core/safety_tiers.py),
+and the recall at the threshold that leaves 2% false alarms, and its gain on tfidf with a 95%
+bootstrap interval (the corpus resampled 1,000 times).
 
 Cost, each model in a fresh process: load (imports and model), training (embedding the
 training texts and fitting), time a message (p50/p99 over --messages corpus messages, one
@@ -65,9 +65,11 @@ from bot.core.learned import Features, TextModel  # noqa: E402
 from bot.core.library import NOT_NOW, Library  # noqa: E402
 from bot.core.loader import load_library  # noqa: E402
 from bot.core.matcher import Matcher  # noqa: E402
+from bot.core.safety_tiers import SafetyThresholds  # noqa: E402
 
 INTENTS = REPO / "intents"
-THRESHOLDS = (0.2, 0.4, 0.8)  # the safety tiers' confirm, check and sure
+_TIERS = SafetyThresholds()
+THRESHOLDS = (_TIERS.confirm, _TIERS.check, _TIERS.sure)  # the safety tiers' own
 FALSE_ALARMS = 0.02
 LR_C = 4.0
 CONCAT_WEIGHT = 1.0  # the embedding's scale beside the two unit-length tf-idf blocks

@@ -8,12 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.classifiers import Classifiers, SafetyScores
-from bot.core.decide import Action, Decision, decide
+from bot.core.decide import Action, Decision, Thresholds, decide
 from bot.core.learned import Features, TextModel, fit
 from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Library
 from bot.core.matcher import Candidate
 from bot.core.responder import SAFETY_CHECK_TEXT, Reply, Responder, with_safety_check
-from bot.core.safety import SafetyVerdict
+from bot.core.safety import LEARNED, SafetyVerdict
 from bot.core.safety_tiers import SafetyThresholds, judge
 
 TEXTS = [
@@ -108,7 +108,15 @@ def test_a_library_with_only_the_safety_intents_still_trains(library: Library) -
 
 
 # ---------------------------------------------------------------------- tiers
-THRESHOLDS = SafetyThresholds(sure=0.8, confirm=0.3, check=0.3, sure_words=3, check_words=2)
+THRESHOLDS = SafetyThresholds(
+    sure=0.8,
+    confirm=0.3,
+    confirm_crisis=0.5,
+    check=0.3,
+    sure_words=3,
+    check_words=2,
+    rule_alone_words=4,
+)
 WORDS = 6
 
 
@@ -123,9 +131,19 @@ def test_a_rule_the_layer_firmly_disagrees_with_becomes_a_check() -> None:
     assert not verdict.fired and verdict.check == CRISIS_SUPPORT and verdict.guarded
 
 
-def test_a_short_message_keeps_its_rule() -> None:
-    fired = SafetyVerdict(OVERDOSE_EMERGENCY, "breathing")
-    assert judge(fired, SafetyScores(0.0, 0.0), 2, THRESHOLDS) is fired
+def test_a_crisis_cue_needs_firmer_agreement_than_an_overdose_cue() -> None:
+    scores = SafetyScores(0.2, 0.2)  # 0.4 in all: above confirm (0.3), below confirm_crisis
+    overdose = SafetyVerdict(OVERDOSE_EMERGENCY, "gone blue")
+    assert judge(overdose, scores, WORDS, THRESHOLDS) is overdose
+    crisis = judge(SafetyVerdict(CRISIS_SUPPORT, "not be here"), scores, WORDS, THRESHOLDS)
+    assert not crisis.fired and crisis.check == CRISIS_SUPPORT
+
+
+@pytest.mark.parametrize("words", [1, 2, 3])
+def test_a_short_message_keeps_its_rule(words: int) -> None:
+    fired = SafetyVerdict(CRISIS_SUPPORT, "kill myself")
+    assert judge(fired, SafetyScores(0.0, 0.0), words, THRESHOLDS) is fired
+    assert not judge(fired, SafetyScores(0.0, 0.0), 4, THRESHOLDS).fired
 
 
 def test_a_confident_layer_is_sure() -> None:
@@ -205,3 +223,16 @@ def test_the_ranking_sends_a_safety_answer_only_with_the_layer_behind_it() -> No
         SafetyVerdict(None, check=CRISIS_SUPPORT),
     )
     assert weak.action is not Action.SAFETY and weak.check == CRISIS_SUPPORT
+
+
+@pytest.mark.parametrize(("topic", "sent"), [(0.30, Action.SAFETY), (0.36, Action.ANSWER)])
+def test_the_layer_alone_yields_to_a_topic_that_fits(topic: float, sent: Action) -> None:
+    # The layer alone read "who wins the darts tonight" as a crisis; the topic gate answers a
+    # message that fits a topic at least this well, opened by the safety check instead.
+    learned = SafetyVerdict(CRISIS_SUPPORT, LEARNED)
+    candidates = [Candidate("drug_law", topic), Candidate("naloxone_get", 0.1)]
+    decision = decide(candidates, learned, Thresholds(topic_gate=0.35))
+    assert decision.action is sent
+    assert decision.intent == (CRISIS_SUPPORT if sent is Action.SAFETY else "drug_law")
+    if sent is Action.ANSWER:
+        assert decision.check == CRISIS_SUPPORT

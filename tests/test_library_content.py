@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 from pathlib import Path
@@ -9,9 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import shipped_library, shipped_responder
 
-from bot.core.library import SAFETY_INTENTS, Intent
+from bot.content.governance import check_numbers
+from bot.content.lint import CHECKED_NUMBERS_FILE, STAFF_DIR, TERMS_FILE
+from bot.content.phone_numbers import canonical, load_checked_numbers
+from bot.content.source import SourceMap
+from bot.content.terms import check_language, load_terms
+from bot.core.library import SAFETY_INTENTS, Intent, Library
 from bot.core.normalise import normalise
-from bot.evaluation.evaluate import Outcome, Report, read_cases, run
+from bot.evaluation.evaluate import EvalReport, Outcome, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -32,6 +38,7 @@ INTENT_ID_FILES = (SHARED / "intent-ids.md", SHARED / "intent-ids-more.md")
 DEV_SET = SHARED / "eval" / "dev.yaml"
 DEV_MORE_SET = SHARED / "eval" / "dev-more.yaml"
 HOLDOUT_SET = REPO / "tests" / "data" / "holdout.yaml"
+STAFF = REPO / "intents" / STAFF_DIR
 
 # A copy of ../shared/intent-ids.md and intent-ids-more.md, used when they are not beside the
 # repository.
@@ -95,30 +102,6 @@ REQUIRED_IDS = [
     "families_friends",
     "sleep_it_off",
 ]
-
-# Always-flag terms (../shared/content/facts.md section 11), with their plurals. "Abuse" is
-# flagged as drug or alcohol abuse, not the abuse of a person (domestic abuse), as in
-# intents/staff/terms.yaml.
-STIGMA = re.compile(
-    r"\b(?:addicts?|addictions?|alcoholics?|abusers?|"
-    r"(?:drugs?|substances?|alcohol|solvents?)\s+abuse[sd]?|abus(?:e|es|ed|ing)\s+(?:drugs|alcohol)|"
-    r"junkies|junkie|"
-    r"smackheads?|crackheads?|druggies|druggie|clean|dirty|dirties|habits?|drug-seeking|"
-    r"non-compliant|in\s+denial|swapping\s+one\s+drug\s+for\s+another)\b",
-    re.IGNORECASE,
-)
-
-# The only phone and text numbers the bot may give (facts.md section 10, facts-more.md 24.2),
-# written as in answers.
-ALLOWED_NUMBERS = ("0300 123 6600", "116 123", "85258", "82111", "999", "111", "0808 2000 247")
-# Three or more digits, maybe split by spaces or hyphens: anything that could be dialled.
-PHONE_LIKE = re.compile(r"(?<![\d.,£$/])\d(?:[ -]?\d){2,}(?![\d%/])")
-NOT_A_PHONE = re.compile(
-    r"\s*(?:%|mg|ml|mcg|micrograms?|g\b|kg|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|"
-    r"years?|am\b|pm\b|times|people)",
-    re.IGNORECASE,
-)
-YEAR = re.compile(r"(?:19|20)\d\d")
 
 MIN_EXAMPLES = 25
 MIN_SAFETY_EXAMPLES = 40
@@ -186,91 +169,65 @@ def test_follow_ups_name_real_intents_and_not_themselves() -> None:
     assert wrong == []
 
 
+def test_the_editor_finds_each_files_schema() -> None:
+    # VS Code's YAML extension reads the first line's schema to check a file while staff type.
+    files = [
+        *(REPO / "intents").glob("*.yaml"),
+        *(REPO / "intents" / "safety_corpus").glob("*.yaml"),
+    ]
+    pointed = {}
+    for path in files:
+        first = path.read_text(encoding="utf-8").partition("\n")[0]
+        schema = first.partition("$schema=")[2]
+        pointed[path.name] = schema and (path.parent / schema).resolve().is_file()
+    assert files and all(pointed.values()), pointed
+
+
 # ---------------------------------------------------------------------- how it is said
+# The staff's own lists, read by lint's own code: a staff edit that `hrbot lint --strict` accepts
+# passes here too, and no list is copied into the tests.
 def test_no_stigmatising_terms_in_answers_or_titles() -> None:
-    found = [
-        f"{where(i)}: '{m.group()}'"
-        for i in intents()
-        for text in (i.answer, i.title)
-        for m in STIGMA.finditer(text)
-    ]
-    assert found == []
+    terms, problems = load_terms(STAFF / TERMS_FILE)
+    found = problems + check_language(shipped_library(), SourceMap(shipped_library()), terms)
+    assert [str(p) for p in found] == []
 
 
-def test_stigma_check_catches_the_terms() -> None:
-    # The check itself: whole words, any case, plurals, and the phrases.
-    for text in [
-        "an Addict",
-        "addicts",
-        "drug abuse",
-        "substance abuse",
-        "abusing drugs",
-        "drug abusers",
-        "JUNKIE",
-        "clean needles",
-        "dirties",
-        "your habit",
-        "drug-seeking",
-        "non-compliant",
-        "in  denial",
-        "swapping one drug for another",
-    ]:
-        assert STIGMA.search(text), text
-    for text in [
-        "cleaning",
-        "habitat",
-        "abusive partner",
-        "addictive",
-        "unclean",
-        "Domestic Abuse Helpline",
-        "an excuse for abuse",
-    ]:
-        assert not STIGMA.search(text), text
+def number_problems(shipped: Library) -> list[str]:
+    checked, problems = load_checked_numbers(STAFF / CHECKED_NUMBERS_FILE)
+    return [str(p) for p in problems + check_numbers(shipped, SourceMap(shipped), checked)]
 
 
-def dialled_numbers(text: str) -> list[str]:
-    for allowed in ALLOWED_NUMBERS:
-        # Whole numbers only: 999 inside "0800 999 1234" is not the allowed 999.
-        text = re.sub(rf"(?<!\d)(?<!\d[ -]){re.escape(allowed)}(?!\d)(?![ -]\d)", " ", text)
-    return [
-        m.group()
-        for m in PHONE_LIKE.finditer(text)
-        if not YEAR.fullmatch(m.group()) and not NOT_A_PHONE.match(text, m.end())
-    ]
+def test_only_checked_phone_numbers_in_answers_or_titles() -> None:
+    assert number_problems(shipped_library()) == []
 
 
-def test_only_allowed_phone_numbers() -> None:
-    found = [
-        f"{where(i)}: {number}"
-        for i in intents()
-        for text in (i.answer, i.title)
-        for number in dialled_numbers(text)
-    ]
-    assert found == []
-
-
-def test_number_check_catches_made_up_numbers() -> None:
-    assert dialled_numbers("Call 999 or 111. Samaritans: 116 123. Text 85258.") == []
-    assert dialled_numbers("FRANK: 0300 123 6600, or text 82111.") == []
-    assert dialled_numbers("Helpline: 0808 2000 247, any time.") == []
-    assert dialled_numbers("It lasts 20 to 30 minutes, 8 to 12 weeks, 95% cured, 400 mg.") == []
-    assert dialled_numbers("Call 0800 123 4567 today") == ["0800 123 4567"]
-    assert dialled_numbers("Call 0300 123 1099") == ["0300 123 1099"]
-    assert dialled_numbers("Text 85259") == ["85259"]
-    assert dialled_numbers("Ring 1111") == ["1111"]
-    assert dialled_numbers("Call 0800 999 1234") == ["0800 999 1234"]
+def test_every_number_on_the_staff_list_may_be_given_and_no_other() -> None:
+    # Whatever the list holds (the copy these tests once kept lacked two of its numbers).
+    checked = load_checked_numbers(STAFF / CHECKED_NUMBERS_FILE)[0]
+    listed = [entry.number for entry in checked.values()]
+    # From Ofcom's drama range, which no real service has.
+    unlisted = next(n for i in range(1000) if canonical(n := f"0161 496 0{i:03}") not in checked)
+    intents = dict(shipped_library().intents)
+    talk = intents["talk_to_someone"]
+    intents["talk_to_someone"] = dataclasses.replace(
+        talk, answer=f"{talk.answer}\n\n" + "\n".join(f"Call {n}." for n in listed)
+    )
+    assert listed and number_problems(dataclasses.replace(shipped_library(), intents=intents)) == []
+    intents["talk_to_someone"] = dataclasses.replace(talk, answer=f"Call {unlisted}.")
+    [problem] = number_problems(dataclasses.replace(shipped_library(), intents=intents))
+    assert f"gives the number {unlisted}, which is not on the list" in problem
 
 
 # ---------------------------------------------------------------------- the eval gate
 @cache
-def report_for(path: Path) -> Report:
+def report_for(path: Path) -> EvalReport:
     cases, problems = read_cases(path, set(shipped_library().intents))
     assert problems == [], [str(p) for p in problems]
     assert cases
     return run(shipped_responder(), cases)
 
 
-def figures(report: Report) -> str:
+def figures(report: EvalReport) -> str:
     return (
         f"{len(report.outcomes)} cases, accuracy {report.accuracy:.1%} "
         f"(plain {report.plain_accuracy:.1%}), safety misses {len(report.safety_misses)}, "

@@ -8,6 +8,7 @@ from lint_fixtures import intent_block, write_library
 
 from bot.content.confusion import check_examples, confusable_pairs, held_out
 from bot.content.lint import LintOptions, lint_library
+from bot.core.library import SAFETY_INTENTS
 from bot.core.responder import Responder
 
 NALOXONE = intent_block(
@@ -86,7 +87,10 @@ def test_held_out_examples_are_asked_of_a_library_without_them(tmp_path: Path) -
     assert len(strays) > len(typed) + 3
     assert any(s.intent == "kit_a" and s.other == "kit_b" and s.answered for s in strays)
     assert any(s.intent == "kit_b" and s.other == "kit_a" for s in strays)
-    assert {s.intent for s in strays} <= {"kit_a", "kit_b"}
+    # The fixture's safety intents have three examples each and a stub corpus: held out, one of
+    # them can stray too (the rule fires, the stub-trained layer does not back it). Only the
+    # topics are this test's subject.
+    assert {s.intent for s in strays if s.intent not in SAFETY_INTENTS} <= {"kit_a", "kit_b"}
     assert confusable_pairs(library, strays, share=1.01) == []  # the share is a real threshold
 
 
@@ -96,7 +100,7 @@ def test_an_example_answered_with_another_intent_warns_on_its_line(tmp_path: Pat
         "Breathe in slowly for four counts, then out for four.\n",
         examples=(
             "how do i calm my breathing",
-            "my friend is not breathing and has gone blue",
+            "hes gone blue",
             "breathing exercises for panic",
         ),
         title="Breathing",

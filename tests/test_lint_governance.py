@@ -102,6 +102,12 @@ def test_an_unchecked_number_is_an_error_on_its_line(tmp_path: Path) -> None:
     )
 
 
+def test_an_unchecked_number_in_a_title_is_an_error_on_the_title_line(tmp_path: Path) -> None:
+    found = _problems(tmp_path, intent_block("numbers", "Call 999.\n", title="Ring 0800 77 66 00"))
+    assert len(found) == 1
+    assert "things.yaml:5: error: the title of 'numbers' gives the number 0800 77 66 00" in found[0]
+
+
 def test_a_checked_number_written_differently_is_fine(tmp_path: Path) -> None:
     answer = "Call FRANK on 03001236600. Text 82111. Call Samaritans on 116-123.\n"
     assert _problems(tmp_path, intent_block("numbers", answer)) == []

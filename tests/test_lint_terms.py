@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lint_fixtures import SHIPPED, intent_block, write_library
+from lint_fixtures import SHIPPED, STAFF, intent_block, write_library
 
 from bot.content.lint import LintOptions, lint_library
 from bot.content.terms import load_terms
@@ -23,13 +23,13 @@ def _problems(tmp_path: Path, answer: str, extra: str = "", title: str = "A topi
     return [str(p) for p in lint_library(directory, QUICK).problems]
 
 
-def test_the_shipped_word_list_loads_without_problems() -> None:
-    terms, problems = load_terms(SHIPPED / "staff" / "terms.yaml")
-    assert problems == []
-    severities = {t.term: t.severity for t in terms.terms}
-    assert severities["junkie"] == "error"
-    assert severities["clean"] == "error"
-    assert severities["misuse"] == "warning"
+def test_the_word_lists_load_without_problems() -> None:
+    # What the staff's list holds is theirs to change; the tests' own list (STAFF) is what the
+    # tests below count on.
+    for folder in (SHIPPED / "staff", STAFF):
+        assert load_terms(folder / "terms.yaml")[1] == [], folder
+    severities = {t.term: t.severity for t in load_terms(STAFF / "terms.yaml")[0].terms}
+    assert severities["junkie"] == "error" and severities["relapse"] == "warning"
 
 
 def test_an_always_flag_term_is_an_error_on_its_line_with_the_preferred_wording(

@@ -75,7 +75,6 @@ def test_service_info_from_settings() -> None:
     assert ServiceInfo.from_settings(settings) == ServiceInfo("Leeds Service", "", 7)
     off = Settings(_env_file=None, store_unmatched=False)  # type: ignore[call-arg]
     assert ServiceInfo.from_settings(off).unmatched_days is None
-    assert ServiceInfo.from_settings(None) == ServiceInfo()
 
 
 def test_terminal_chat_says_who_runs_the_bot(

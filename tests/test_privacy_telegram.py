@@ -305,7 +305,7 @@ async def test_analytics_never_hold_up_a_reply_when_the_database_is_locked(
 
 
 async def test_forget_deletes_the_bots_messages_and_clears_the_context(private_bot: Bot) -> None:
-    fake, memory = private_bot.fake, private_bot.application.bot_data["memory"]
+    fake, memory = private_bot.fake, private_bot.application.bot_data.memory
     sent = await private_bot.send(USER, "hes not breathing", replies=2)
     sent += await private_bot.send(USER, "what is hep c")
     sent += await private_bot.send(OTHER_USER, "what is naloxone")

@@ -80,18 +80,18 @@ def test_schema_mistakes_point_at_their_lines(tmp_path: Path) -> None:
         "9: latitude -1.5492 is outside the UK (check latitude and longitude are not swapped: "
         "Leeds is latitude 53.80, longitude -1.55 (west of Greenwich is negative))",
         "11: 'ring us' is not a phone number (digits and spaces only, like 0113 496 0000)",
-        "13: sunday is missing in services/0/hours (give every day of the week; write closed for "
+        "13: sunday is missing in hub_leeds, hours (give every day of the week; write closed for "
         "a day it is shut)",
         "15: the hours for wednesday are not readable (write closed, one time range like "
         "09:00-17:30, or a list of them)",
         "19: '25/12/2025' is not a date (write it as YYYY-MM-DD)",
-        "20: unknown key 'hours_notes' in services/0 (did you mean 'hours_note'?)",
+        "20: unknown key 'hours_notes' in hub_leeds (did you mean 'hours_note'?)",
     ]
 
 
 def test_missing_fields_and_a_broken_file(tmp_path: Path) -> None:
     assert messages(write(tmp_path, GOOD.replace("    place: Leeds\n", ""))) == [
-        "3: 'place' is missing in services/0 (add it (see README))"
+        "3: 'place' is missing in hub_leeds (add it (see README))"
     ]
     # The parser's own words differ between libyaml and pure-Python PyYAML; the line and our
     # hint do not.

@@ -232,7 +232,7 @@ async def test_a_location_is_never_logged_or_stored(
             application.chat_data,
             application.user_data,
             vars(running.hub.analytics),
-            application.bot_data["memory"].__dict__,
+            application.bot_data.memory.__dict__,
         )
     ).encode()
     for value in MANCHESTER:

@@ -257,6 +257,43 @@ async def test_analytics_hears_every_kind_of_event(telegram_bot: RunningBot) -> 
     assert recorder.unmatched == [(unmatched, hub.responder.reply(unmatched).candidates[0].intent)]
 
 
+class Exploding:
+    """An analytics store that fails at every call."""
+
+    def record(self, event: str, intent: str | None, user_id: int | None) -> None:
+        raise RuntimeError(f"cannot count {event} {intent} {user_id}")
+
+    def record_unmatched(self, text: str, nearest: str | None) -> None:
+        raise RuntimeError(f"cannot keep {text}")
+
+
+async def test_failing_analytics_never_costs_a_reply_nor_logs_what_was_said(
+    telegram_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, hub = telegram_bot.fake, telegram_bot.hub
+    hub.analytics = Exploding()
+    unmatched = "is the weather nice in spain"
+    assert hub.responder.reply(unmatched).action is Action.FALLBACK
+    with caplog.at_level(logging.WARNING):
+        [welcome] = await fake.send_command(PRIVATE, "/start")
+        [answer] = await fake.send_text(PRIVATE, "what is naloxone")
+        [pressed] = await fake.press(PRIVATE, answer, "a:naloxone_get")
+        [fallback] = await fake.send_text(PRIVATE, unmatched)
+        [forgotten] = await fake.send_command(PRIVATE, "/forget")
+        # Counted after its reply is sent: one more update of this chat (not counted) waits
+        # for that.
+        await fake.send_content(PRIVATE, "sticker")
+    assert welcome.text == texts.welcome_text(None)
+    assert intent_of(hub.responder, answer) == "naloxone_what"
+    assert intent_of(hub.responder, pressed) == "naloxone_get"
+    assert fallback.text == hub.responder.reply(unmatched).text
+    assert forgotten.text.startswith("Done.")
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    # command, answer, button, fallback and its unmatched text, /forget: each said, none raised
+    assert warned.count("analytics failed (RuntimeError)") == 6, warned
+    assert not any("spain" in w or str(PRIVATE) in w for w in warned)
+
+
 class Broken(Responder):
     """Fails to read any message: when it arrives, and again when it is answered."""
 

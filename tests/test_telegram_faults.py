@@ -202,7 +202,7 @@ async def test_a_message_that_is_slow_to_read_holds_up_nobody_else(
 # ---------------------------------------------------------------------- bounded memory
 async def test_what_the_bot_keeps_per_chat_stays_within_its_caps(telegram_bot: RunningBot) -> None:
     fake, application = telegram_bot.fake, telegram_bot.application
-    memory = application.bot_data["memory"]
+    memory = application.bot_data.memory
     recent = recent_messages(application.bot)
     memory.max_chats = recent.max_chats = 3
     chats = range(7_100_001, 7_100_011)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from conftest import bot_settings
 from fake_bot_api import FakeBotApi
+from telegram.constants import MessageLimit
 
+from bot.core.hub import Hub
 from bot.core.library import Library
-from bot.telegram import keyboards
-from bot.telegram.app import webhook_options
+from bot.core.message_length import MAX_MESSAGE_LENGTH, telegram_length
+from bot.telegram import keyboards, privacy
+from bot.telegram.app import build_application, webhook_options
+from bot.telegram.botdata import BotData
 from bot.telegram.handlers import _mostly_not_latin, _without_mention
 from bot.telegram.logs import HIDDEN, HideArguments
 from bot.telegram.memory import ChatMemory
-from bot.telegram.send import split_message, telegram_length
+from bot.telegram.send import split_message
 
 
 def test_split_prefers_paragraphs_then_lines_then_spaces() -> None:
@@ -34,6 +39,10 @@ def test_split_counts_utf16_and_never_halves_an_emoji() -> None:
     parts = split_message(text)
     assert all(telegram_length(p) <= 4096 for p in parts)
     assert "".join(parts) == text
+
+
+def test_the_message_limit_lint_and_the_adapter_share_is_the_bot_apis() -> None:
+    assert MAX_MESSAGE_LENGTH == MessageLimit.MAX_TEXT_LENGTH
 
 
 @pytest.mark.parametrize(
@@ -147,3 +156,19 @@ def test_env_example_lists_every_setting() -> None:
     lines = (REPO / ".env.example").read_text().splitlines()
     listed = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
     assert listed == {name.upper() for name in Settings.model_fields}
+
+
+def test_handlers_share_one_typed_bot_data(hub: Hub, tmp_path: Path) -> None:
+    settings = bot_settings(FakeBotApi(), context_minutes=5)
+    application = build_application(settings, hub, watch=tmp_path)
+    shared = application.bot_data
+    assert isinstance(shared, BotData)
+    assert shared.hub is hub and shared.settings is settings and shared.watch == tmp_path
+    assert shared.memory.seconds == 5 * 60
+    # The privacy extension's /forget is answered by it (not "unknown command") and listed.
+    assert shared.extra_commands == {"forget"}
+    assert ("forget", dict(privacy.COMMANDS)["forget"]) in shared.menu
+    assert shared.menu[0] == ("start", "Start here")
+    # The fields only the built bot has are never a silent None.
+    with pytest.raises(AttributeError):
+        _ = BotData().hub

@@ -58,7 +58,9 @@ class UnmatchedGroup:
 
 
 @dataclass(frozen=True)
-class Report:
+class UsageReport:
+    """What people asked over some days, from the analytics database (`hrbot report`, /stats)."""
+
     first_day: str
     last_day: str
     days: tuple[DayFigures, ...]
@@ -85,7 +87,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
 
 
-def read_report(path: Path, days: int, today: dt.date | None = None) -> Report:
+def read_report(path: Path, days: int, today: dt.date | None = None) -> UsageReport:
     """The last `days` UK days (today included) from the database at `path`."""
     last = today or dt.date.fromisoformat(day_of(time.time()))
     first = (last - dt.timedelta(days=days - 1)).isoformat()
@@ -104,7 +106,7 @@ def read_report(path: Path, days: int, today: dt.date | None = None) -> Report:
     finally:
         conn.close()
     groups = group_unmatched(unmatched)
-    return Report(first, span[1], _days(counts, users), _intents(counts), groups)
+    return UsageReport(first, span[1], _days(counts, users), _intents(counts), groups)
 
 
 def _days(counts: list[tuple[str, str, str, int]], users: dict[str, int]) -> tuple[DayFigures, ...]:
@@ -171,7 +173,7 @@ def group_unmatched(
     return tuple(sorted(groups, key=lambda g: -g.count))
 
 
-def format_report(report: Report, top: int = 15, unmatched: int = 15) -> list[str]:
+def format_report(report: UsageReport, top: int = 15, unmatched: int = 15) -> list[str]:
     """The report as plain text lines, for the terminal and for /stats."""
     total = report.total
     lines = [

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..core.responder import Responder
-from ..evaluation.evaluate import Case, Report
+from ..evaluation.evaluate import Case, EvalReport
 from ..evaluation.report_html import ReportPage, render_report
 from ..evaluation.sweep import SweepRow, sweep
 
@@ -31,7 +31,7 @@ def print_sweep(rows: Sequence[SweepRow], out: TextIO | None = None) -> None:
 
 
 def sweep_and_html(
-    args: argparse.Namespace, responder: Responder, cases: list[Case], report: Report
+    args: argparse.Namespace, responder: Responder, cases: list[Case], report: EvalReport
 ) -> None:
     rows: list[SweepRow] = []
     if args.sweep:

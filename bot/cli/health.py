@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..telegram.heartbeat import HEARTBEAT_SECONDS, MAX_AGE_SECONDS, seconds_since_beat
-from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, fill_paths
 
 HELP = "say whether the running bot is alive: its HEARTBEAT_FILE was touched lately"
 
@@ -25,11 +25,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def main(argv: Sequence[str] | None = None) -> int:
     """`hrbot-health`."""
     parser = _arguments(argparse.ArgumentParser(prog="hrbot-health", description=HELP))
-    return cmd_health(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    fill_paths(args)
+    return cmd_health(args)
 
 
 def _arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--file", type=Path, help="the heartbeat file (default: HEARTBEAT_FILE)")
+    p.add_argument(
+        "--file", dest="heartbeat", type=Path, help="the heartbeat file (default: HEARTBEAT_FILE)"
+    )
     p.add_argument(
         "--max-age",
         type=float,
@@ -43,11 +47,7 @@ def _arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    path: Path | None = args.file
-    if path is None:
-        from ..core.settings import Settings
-
-        path = Settings().heartbeat_file
+    path: Path | None = args.heartbeat
     if path is None:
         print(
             "hrbot health: no heartbeat file. Set HEARTBEAT_FILE for the bot and this check, "

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..content.lint import LintOptions, lint_library
-from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, positive_int
+from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_dir, positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     help_ = "check the wording, reading age, confusable intents and review dates of the library"
     p = sub.add_parser("lint", help=help_, description=help_)
-    p.add_argument("dir", nargs="?", type=Path, default=Path("intents"), help="the intents folder")
+    add_dir(p, positional=True)
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument(
         "--max-age-months",

@@ -18,12 +18,13 @@ from ..core.responder import Reply, Responder
 from ..evaluation.evaluate import misses_as_json, read_cases, run
 from ..services.answers import load_configured, local_services_text, place_answer
 from ..services.model import Directory
-from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .args import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_dir, fill_paths
+from .health import register as register_health
+from .lint import register as register_lint
+from .report import register as register_report
 
 if TYPE_CHECKING:
     from ..core.settings import Settings
-
-DEFAULT_DIR = Path("intents")
 
 
 def _print_problems(problems: Sequence[Problem], out: TextIO | None = None) -> None:
@@ -53,7 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     result = load_library(args.dir)
     _print_problems(result.problems, sys.stdout)
-    services = check_services(args.services, result.library)  # --services, else SERVICES_FILE
+    services = check_services(args.services, result.library)
     _print_problems(services.problems, sys.stdout)
     if services.summary:
         print(services.summary)
@@ -173,7 +174,8 @@ def cmd_match(args: argparse.Namespace) -> int:
         answered = decision.action in (Action.ANSWER, Action.SAFETY)
         record = {
             "text": text,
-            "intent": decision.intent if answered else None,
+            "intent": responder.counts_as(decision),
+            "answer": decision.intent if answered else None,
             "score": round(decision.score, 4),
             "action": decision.action.value,
             "safety": decision.intent
@@ -251,7 +253,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..core.settings import Settings
 
     settings = Settings()
-    directory = args.dir if args.dir != DEFAULT_DIR else settings.intents_dir
+    directory: Path = args.dir
     if not settings.token:
         print(
             "No TELEGRAM_BOT_TOKEN set, so here is the terminal chat. To connect Telegram, "
@@ -296,12 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         if with_dir:
-            p.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="the intents folder")
+            add_dir(p)
         p.set_defaults(func=func)
         return p
 
     p = sub.add_parser("check", help="check the intent library for mistakes")
-    p.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR, help="the intents folder")
+    add_dir(p, positional=True)
     p.add_argument(
         "--services",
         type=Path,
@@ -324,20 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", type=Path, metavar="FILE", help="also write a one-page HTML report")
 
     add("run", cmd_run, "start the bot (Telegram if a token is set, else the terminal chat)")
-    _add_extensions(sub)
+    for register in (register_lint, register_report, register_health):  # commands with a module
+        register(sub)
     return parser
-
-
-def _add_extensions(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Commands from other modules register here, each in its own module."""
-    for module_name in ("bot.cli.lint", "bot.cli.report", "bot.cli.health"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -348,6 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        wrong = fill_paths(args)
+        if wrong:
+            print(f"hrbot {args.command}: {wrong}", file=sys.stderr)
+            return EXIT_USAGE
         return int(args.func(args))
     except ValidationError as exc:  # a setting in .env or the environment
         for line in explain(exc):

@@ -8,7 +8,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from ..analytics.report import Report, format_report, rate, read_report
+from ..analytics.report import UsageReport, format_report, rate, read_report
 from .args import EXIT_OK, EXIT_PROBLEMS, positive_int
 
 CSV_COLUMNS = (
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_report)
 
 
-def write_csv(report: Report, path: Path) -> None:
+def write_csv(report: UsageReport, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
@@ -62,10 +62,6 @@ def write_csv(report: Report, path: Path) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     path: Path = args.db
-    if path is None:
-        from ..core.settings import Settings
-
-        path = Settings().database_path
     try:
         report = read_report(path, args.days)
     except FileNotFoundError:

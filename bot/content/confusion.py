@@ -65,14 +65,24 @@ def _answered(decision: Decision) -> str | None:
     return decision.intent if decision.action in (Action.ANSWER, Action.SAFETY) else None
 
 
+def _family(library: Library, intent: Intent) -> frozenset[str]:
+    """The intent and those it counts as one with (`part_of`): the spray steps and how to give
+    naloxone are one question to the person asking, so one answered for the other is no slip."""
+    return frozenset(
+        other.id for other in library.intents.values() if other.counts_as == intent.counts_as
+    )
+
+
 # ---------------------------------------------------------------------- typed as it is
 def _self_problem(
-    intent: Intent, line: int, decision: Decision, ranked: list[Candidate]
+    intent: Intent,
+    family: frozenset[str],
+    line: int,
+    decision: Decision,
+    ranked: list[Candidate],
 ) -> Problem | None:
     answered = _answered(decision)
-    if answered == intent.id or (
-        decision.action is Action.CLARIFY and intent.id in decision.choices
-    ):
+    if answered in family or (decision.action is Action.CLARIFY and intent.id in decision.choices):
         return None
     if answered:
         what = f"gets the answer of '{answered}'"
@@ -105,7 +115,8 @@ def check_examples(responder: Responder) -> list[Problem]:
     problems = []
     for intent in responder.library.intents.values():
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
-            problem = _self_problem(intent, line, *responder.understand(example))
+            family = _family(responder.library, intent)
+            problem = _self_problem(intent, family, line, *responder.understand(example))
             if problem:
                 problems.append(problem)
     return problems
@@ -125,14 +136,20 @@ def _without_fold(library: Library, fold: int, folds: int) -> Library:
 
 
 def _stray(
-    intent: Intent, n: int, decision: Decision, ranked: list[Candidate], margin: float
+    intent: Intent,
+    family: frozenset[str],
+    n: int,
+    decision: Decision,
+    ranked: list[Candidate],
+    margin: float,
 ) -> Stray | None:
     example, line = intent.examples[n], intent.example_lines[n]
     answered = _answered(decision)
     if answered == intent.id and _by_safety_check(decision):
         return None  # the safety layer is meant to catch these whatever the matcher thinks
-    if answered and answered != intent.id:
+    if answered and answered not in family:
         return Stray(intent.id, example, line, answered, True)
+    ranked = [c for c in ranked if c.intent == intent.id or c.intent not in family]
     if not ranked or ranked[0].score < DEFAULT_THRESHOLDS.clarify:
         return None  # the bot says "not sure" either way: a gap in the examples, not a confusion
     if ranked[0].intent != intent.id:
@@ -145,12 +162,13 @@ def _stray(
 def held_out(library: Library, folds: int = FOLDS, margin: float = CLOSE_MARGIN) -> Iterator[Stray]:
     """Every held-out example that went to another intent, or nearly did."""
     largest = max((len(i.examples) for i in library.intents.values()), default=0)
+    families = {i.id: _family(library, i) for i in library.intents.values()}
     for fold in range(min(folds, largest)):
         responder = Responder(_without_fold(library, fold, folds))
         for intent in library.intents.values():
             for n in range(fold, len(intent.examples), folds):
                 decision, candidates = responder.understand(intent.examples[n])
-                stray = _stray(intent, n, decision, candidates, margin)
+                stray = _stray(intent, families[intent.id], n, decision, candidates, margin)
                 if stray:
                     yield stray
 

@@ -10,20 +10,15 @@ import datetime as dt
 import re
 
 from ..core.library import Library, Problem
+from ..core.message_length import MAX_MESSAGE_LENGTH, telegram_length
 from .phone_numbers import CheckedNumber, find_numbers
-from .source import SourceMap
-
-TELEGRAM_MAX_CHARS = 4096  # Telegram counts UTF-16 code units
+from .source import SourceMap, read_by_people
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:
     """Whole months from `earlier` to `later` (2025-11-25 -> 2026-11-24 is 11)."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return months - (later.day < earlier.day)
-
-
-def telegram_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _review_problems(
@@ -72,40 +67,42 @@ def _length_problems(library: Library, sources: SourceMap) -> list[Problem]:
     problems = []
     for intent in library.intents.values():
         length = telegram_length(intent.answer)
-        if length > TELEGRAM_MAX_CHARS:
+        if length > MAX_MESSAGE_LENGTH:
             field = sources.field(intent.id, "answer", intent.file, intent.answer_line)
             problems.append(
                 Problem(
                     field.file,
                     field.key_line,
                     f"the answer of '{intent.id}' has {length} "
-                    f"characters; one Telegram message holds {TELEGRAM_MAX_CHARS}",
+                    f"characters; one Telegram message holds {MAX_MESSAGE_LENGTH}",
                     "shorten it, or move part of it to a follow-up intent",
                 )
             )
     return problems
 
 
-def _number_problems(
+def check_numbers(
     library: Library, sources: SourceMap, checked: dict[str, CheckedNumber]
 ) -> list[Problem]:
+    """Every number in a title or an answer that is not on the list of checked numbers."""
     problems = []
     for intent in library.intents.values():
-        field = sources.field(intent.id, "answer", intent.file, intent.answer_line)
-        for number in find_numbers(intent.answer):
-            if number.digits in checked:
-                continue
-            pattern = re.compile(r"\s*".join(re.escape(ch) for ch in number.text if ch.strip()))
-            problems.append(
-                Problem(
-                    field.file,
-                    field.locate(pattern),
-                    f"the answer of '{intent.id}' gives the "
-                    f"number {number.text}, which is not on the list of checked numbers",
-                    "check it on the service's own website, then add it to "
-                    "intents/staff/checked_numbers.yaml",
+        for name, text, line in read_by_people(intent):
+            field = sources.field(intent.id, name, intent.file, line)
+            for number in find_numbers(text):
+                if number.digits in checked:
+                    continue
+                digits = (re.escape(ch) for ch in number.text if ch.strip())
+                problems.append(
+                    Problem(
+                        field.file,
+                        field.locate(re.compile(r"\s*".join(digits))),
+                        f"the {name} of '{intent.id}' gives the "
+                        f"number {number.text}, which is not on the list of checked numbers",
+                        "check it on the service's own website, then add it to "
+                        "intents/staff/checked_numbers.yaml",
+                    )
                 )
-            )
     return problems
 
 
@@ -137,6 +134,6 @@ def check_governance(
     return (
         _review_problems(library, sources, today, max_age_months)
         + _length_problems(library, sources)
-        + _number_problems(library, sources, checked)
+        + check_numbers(library, sources, checked)
         + _stale_numbers(checked, checked_file, today, max_age_months)
     )

@@ -10,13 +10,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.library import Library
+from ..core.library import Intent, Library
 from ..core.yamlsource import YamlDoc, read_text, read_yaml
 
 FIELDS = ("title", "answer", "reviewed", "sources")
 # A word as the lint rules count and match it: letters and digits, with inner apostrophes.
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 ALLOW_COMMENT = re.compile(r"#\s*lint-allow:\s*(?P<terms>.+)$", re.IGNORECASE)
+
+
+def read_by_people(intent: Intent) -> tuple[tuple[str, str, int], ...]:
+    """The fields a person reads, as (name, text, line): the title (a button) and the answer."""
+    return (("title", intent.title, intent.line), ("answer", intent.answer, intent.answer_line))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core.library import Library, Problem
 from ..core.yamlsource import read_yaml
-from .source import WORD, Field, SourceMap
+from .source import WORD, Field, SourceMap, read_by_people
 
 SEVERITIES = ("error", "warning")
 # Text inside "double", “curly” or 'single' quotes; a single quote must not be an apostrophe.
@@ -199,10 +199,7 @@ def check_text(
 def check_language(library: Library, sources: SourceMap, terms: TermList) -> list[Problem]:
     problems: list[Problem] = []
     for intent in library.intents.values():
-        for name, text, line in (
-            ("title", intent.title, intent.line),
-            ("answer", intent.answer, intent.answer_line),
-        ):
+        for name, text, line in read_by_people(intent):
             field = sources.field(intent.id, name, intent.file, line)
             problems += check_text(text, field, name, intent.id, terms)
     return problems

@@ -13,11 +13,13 @@ __all__ = [
     "library",
     "loader",
     "matcher",
+    "message_length",
     "normalise",
     "personalise",
     "responder",
     "safety",
     "safety_tiers",
     "settings",
+    "validate",
     "yamlsource",
 ]

@@ -6,10 +6,14 @@ being answered keeps the responder it started with and is never dropped.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from .responder import Responder
+
+log = logging.getLogger(__name__)
 
 
 class Analytics(Protocol):
@@ -40,3 +44,18 @@ class Hub:
 
     def swap(self, responder: Responder) -> None:
         self.responder = responder
+
+    def record(self, event: str, intent: str | None, user_id: int | None) -> None:
+        """Count an event (see Analytics.record); a failure is logged, never raised."""
+        _never_raise(self.analytics.record, event, intent, user_id)
+
+    def record_unmatched(self, text: str, nearest: str | None) -> None:
+        """Offer a fallback message for keeping (see Analytics.record_unmatched); the same."""
+        _never_raise(self.analytics.record_unmatched, text, nearest)
+
+
+def _never_raise(call: Callable[..., None], *args: object) -> None:
+    try:
+        call(*args)
+    except Exception as exc:  # counting must never cost a reply
+        log.warning("analytics failed (%s)", type(exc).__name__)  # the type only: no user data

@@ -63,6 +63,16 @@ class Intent:
     # Line of each example, for reports that point staff at one example.
     example_lines: tuple[int, ...] = ()
     answer_line: int = 0
+    # A more specific answer within a broader intent (naloxone_use_spray within naloxone_use):
+    # evaluation sets and `hrbot match` name the broader one, as people asking do.
+    part_of: str = ""
+
+    @property
+    def counts_as(self) -> str:
+        return self.part_of or self.id
+
+    # Line of each follow-up id (all on one line when written as [a, b]).
+    follow_up_lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,6 @@ class Lexicon:
 
 
 NOT_NOW = "none"  # the safety corpus's label for a near-miss: about the subject, not happening now
-SAFETY_LABELS = (*SAFETY_INTENTS, NOT_NOW)
 
 
 @dataclass(frozen=True)

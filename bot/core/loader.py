@@ -6,17 +6,9 @@ Library code never prints or exits: it returns what it found and the CLI decides
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable
+import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from rapidfuzz import process
 
 from .library import (
     NOT_NOW,
@@ -29,7 +21,8 @@ from .library import (
     SafetyExample,
 )
 from .normalise import normalise
-from .yamlsource import YamlDoc, read_yaml
+from .validate import did_you_mean, shown_as, validate
+from .yamlsource import YamlDoc, read_text, read_yaml
 
 LEXICON_FILE = "lexicon.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
@@ -42,6 +35,8 @@ SAFETY_CORPUS_DIR = "safety_corpus"
 # refused rather than run without the layer (the shipped corpus has well over a thousand each).
 MIN_SAFETY_MESSAGES = 200
 MIN_NEAR_MISSES = 200
+# An intent's `id:` line, for the ids of a file YAML cannot read.
+ID_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?id:[ \t]*["']?([a-z][a-z0-9_]*)""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -52,59 +47,6 @@ class LoadResult(HasProblems):
     @property
     def ok(self) -> bool:
         return self.library is not None and not self.errors
-
-
-@cache
-def _validator(name: str) -> Draft202012Validator:
-    text = resources.files("bot.core.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    best = process.extractOne(word, list(choices), score_cutoff=60)
-    return f"did you mean '{best[0]}'?" if best else ""
-
-
-def _schema_problem(doc: YamlDoc, error: ValidationError) -> Problem:
-    path = tuple(error.absolute_path)
-    where = "/".join(str(p) for p in path) or "the file"
-    line = doc.line(path)
-    validator = error.validator
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    if validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = schema.get("properties", {})
-        unknown = [k for k in error.instance if k not in allowed]
-        key = unknown[0] if unknown else "?"
-        line = doc.key_lines.get((*path, key), line)
-        hint = _did_you_mean(key, allowed) or f"allowed keys: {', '.join(allowed)}"
-        return Problem(doc.file, line, f"unknown key '{key}' in {where}", hint)
-    if validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
-        return Problem(doc.file, line, f"'{missing}' is missing in {where}", "add it (see README)")
-    if validator == "type":
-        return Problem(doc.file, line, f"{where} should be a {error.validator_value}")
-    if validator in ("minLength", "minItems", "minProperties") or (
-        validator == "pattern" and path and path[-1] == "answer"
-    ):
-        return Problem(doc.file, line, f"{where} is empty", "write something here or remove it")
-    if validator == "pattern" and path and path[-1] == "reviewed":
-        return Problem(doc.file, line, "'reviewed' is not a date", "write it as YYYY-MM-DD")
-    if validator == "pattern":
-        return Problem(
-            doc.file, line, f"{where} is not a valid id", "use lower case letters, digits and _"
-        )
-    if validator == "enum":
-        allowed = ", ".join(str(v) for v in schema.get("enum", ()))
-        hint = f"use one of: {allowed}"
-        return Problem(doc.file, line, f"{where} cannot be {error.instance!r}", hint)
-    if validator == "const":
-        return Problem(doc.file, line, f"{where} should be {error.validator_value}")
-    return Problem(doc.file, line, f"{where}: {error.message}")
-
-
-def _validate(doc: YamlDoc, schema: str) -> list[Problem]:
-    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(e.absolute_path))
-    return [_schema_problem(doc, e) for e in errors]
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -118,6 +60,7 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
     intents, problems = [], []
     for index, raw in enumerate(doc.data.get("intents", [])):
         path: tuple[str | int, ...] = ("intents", index)
+        follow_ups = tuple(raw.get("follow_ups", ()))
         reviewed = _parse_date(raw["reviewed"])
         if reviewed is None:
             problems.append(
@@ -130,7 +73,8 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
                 topic=doc.data["topic"],
                 examples=tuple(raw["examples"]),
                 answer=raw["answer"].strip(),
-                follow_ups=tuple(raw.get("follow_ups", ())),
+                follow_ups=follow_ups,
+                part_of=raw.get("part_of", ""),
                 sources=tuple(raw.get("sources", ())),
                 reviewed=reviewed,
                 safety=bool(raw.get("safety", False)),
@@ -141,6 +85,9 @@ def _intents_from(doc: YamlDoc) -> tuple[list[Intent], list[Problem]]:
                     doc.line((*path, "examples", i)) for i in range(len(raw["examples"]))
                 ),
                 answer_line=doc.line((*path, "answer")),
+                follow_up_lines=tuple(
+                    doc.line((*path, "follow_ups", i)) for i in range(len(follow_ups))
+                ),
             )
         )
     return intents, problems
@@ -182,15 +129,15 @@ def _corpus_from(doc: YamlDoc) -> list[SafetyExample]:
 
 def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
     folder = directory / SAFETY_CORPUS_DIR
-    shown = _shown_as(folder)
+    shown = shown_as(folder)
     problems: list[Problem] = []
     corpus: list[SafetyExample] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         # Inside the library folder: a corpus folder that links elsewhere is not read either.
-        doc, read_problems = read_yaml(path, _shown_as(path), directory)
+        doc, read_problems = read_yaml(path, shown_as(path), directory)
         problems += read_problems
         if doc is not None:
-            schema_problems = _validate(doc, "safety_corpus")
+            schema_problems = validate(doc, "safety_corpus")
             problems += schema_problems
             corpus += [] if schema_problems else _corpus_from(doc)
     if problems:
@@ -211,7 +158,10 @@ def _load_corpus(directory: Path) -> tuple[list[SafetyExample], list[Problem]]:
     return corpus, problems
 
 
-def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
+def _cross_checks(intents: list[Intent], folder: str, refused: frozenset[str]) -> list[Problem]:
+    """Ids used twice, follow-ups naming no intent, examples under two intents, safety intents.
+    `refused` are the ids of topic files refused for their own errors: naming one is not an
+    error of its own (that file's error is the one to fix)."""
     problems: list[Problem] = []
     first: dict[str, Intent] = {}
     for intent in intents:
@@ -229,16 +179,18 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
             first[intent.id] = intent
     seen_example: dict[str, tuple[Intent, int]] = {}
     for intent in intents:
-        for follow_up in intent.follow_ups:
-            if follow_up not in first:
+        for follow_up, line in zip(intent.follow_ups, intent.follow_up_lines, strict=True):
+            if follow_up not in first and follow_up not in refused:
+                hint = did_you_mean(follow_up, [*first, *refused])
                 problems.append(
                     Problem(
                         intent.file,
-                        intent.line,
+                        line,
                         f"follow-up '{follow_up}' of '{intent.id}' names no intent",
-                        _did_you_mean(follow_up, first) or "check the spelling of the id",
+                        hint or "check the spelling of the id",
                     )
                 )
+        problems += _part_of_problems(intent, first, refused)
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
             key = normalise(example)
             if key in seen_example and seen_example[key][0].id != intent.id:
@@ -263,6 +215,8 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
             )
     for safety_id in SAFETY_INTENTS:
         found = first.get(safety_id)
+        if found is None and safety_id in refused:
+            continue
         if found is None:
             problems.append(
                 Problem(folder, 1, f"the safety intent '{safety_id}' is missing", "add it back")
@@ -274,11 +228,14 @@ def _cross_checks(intents: list[Intent], folder: str) -> list[Problem]:
     return problems
 
 
-def _shown_as(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _declared_ids(path: Path, doc: YamlDoc | None) -> set[str]:
+    """The intent ids a refused topic file declares, as far as they can be made out: from what
+    YAML read, or, when it could not read the file, from its `id:` lines."""
+    raw = doc.data.get("intents") if doc is not None and isinstance(doc.data, dict) else None
+    if isinstance(raw, list):
+        return {i["id"] for i in raw if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    text, _ = read_text(path, shown_as(path))
+    return set(ID_LINE.findall(text or ""))
 
 
 def load_library(directory: Path | str) -> LoadResult:
@@ -290,17 +247,17 @@ def load_library(directory: Path | str) -> LoadResult:
     intents: list[Intent] = []
     topics: dict[str, int] = {}  # topic -> menu order
     lexicon, out_of_scope = Lexicon(), ()
+    refused: set[str] = set()  # ids of topic files refused for their own errors
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        doc, read_problems = read_yaml(path, _shown_as(path))
-        problems += read_problems
-        if doc is None:
-            continue
-        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
         if path.name == SERVICES_FILE:
             continue
-        schema_problems = _validate(doc, kind or "intents")
+        kind = {LEXICON_FILE: "lexicon", OUT_OF_SCOPE_FILE: "out_of_scope"}.get(path.name)
+        doc, read_problems = read_yaml(path, shown_as(path))
+        problems += read_problems
+        schema_problems = validate(doc, kind or "intents") if doc is not None else []
         problems += schema_problems
-        if schema_problems:
+        if doc is None or schema_problems:
+            refused |= set() if kind else _declared_ids(path, doc)
             continue
         if kind == "lexicon":
             lexicon, more = _lexicon_from(doc)
@@ -314,7 +271,8 @@ def load_library(directory: Path | str) -> LoadResult:
             topics.setdefault(doc.data["topic"], doc.data.get("order", DEFAULT_ORDER))
     if not intents and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(directory), 1, "no intent files found", "add intents/*.yaml"))
-    problems += _cross_checks(intents, _shown_as(directory)) if intents else []
+    refused -= {i.id for i in intents}  # an id that loaded elsewhere is checked as usual
+    problems += _cross_checks(intents, shown_as(directory), frozenset(refused)) if intents else []
     corpus, corpus_problems = _load_corpus(directory)
     problems += corpus_problems
     problems = list(dict.fromkeys(problems))  # one rule can reach the same spot twice
@@ -331,5 +289,29 @@ def load_library(directory: Path | str) -> LoadResult:
     return LoadResult(library, problems)
 
 
-def as_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
-    return [p.__dict__.copy() for p in problems]
+def _part_of_problems(
+    intent: Intent, intents: dict[str, Intent], refused: frozenset[str]
+) -> list[Problem]:
+    if not intent.part_of or intent.part_of in refused:  # a refused file is reported once
+        return []
+    broader = intents.get(intent.part_of)
+    if broader is None:
+        hint = did_you_mean(intent.part_of, intents) or "check the spelling of the id"
+        return [
+            Problem(
+                intent.file,
+                intent.line,
+                f"'{intent.id}' is part_of '{intent.part_of}', which is no intent",
+                hint,
+            )
+        ]
+    if broader.part_of or broader.id == intent.id or broader.safety or intent.safety:
+        return [
+            Problem(
+                intent.file,
+                intent.line,
+                f"'{intent.id}' cannot be part_of '{intent.part_of}'",
+                "name a broader intent that is not itself part of another, and not a safety intent",
+            )
+        ]
+    return []

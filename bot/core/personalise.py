@@ -43,9 +43,7 @@ class ServiceInfo:
     unmatched_days: int | None = None  # None: unanswered questions are not kept (the default)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None) -> ServiceInfo:
-        if settings is None:
-            return cls()
+    def from_settings(cls, settings: Settings) -> ServiceInfo:
         days = settings.unmatched_retention_days if settings.store_unmatched else None
         return cls(settings.service_name, settings.service_contact, days)
 

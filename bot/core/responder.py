@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from .blend import blend
 from .classifiers import Classifiers
 from .decide import DEFAULT_THRESHOLDS, Action, Decision, Thresholds, decide
-from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Intent, Library
+from .library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, Library
 from .matcher import OUT_OF_SCOPE, Candidate, Matcher, Reading
 from .safety import SafetyVerdict, assess
 from .safety_tiers import judge
@@ -100,6 +100,13 @@ class Responder:
         verdict = assess(reading.text, reading.corrected_text)
         return judge(verdict, self.classifiers.safety_scores(reading), len(reading.corrected))
 
+    def counts_as(self, decision: Decision) -> str | None:
+        """The intent an answer counts as (its broader intent if it has one), or None."""
+        if decision.action not in (Action.ANSWER, Action.SAFETY) or decision.intent is None:
+            return None
+        intent = self.library.intents.get(decision.intent)
+        return intent.counts_as if intent else decision.intent
+
     def understand(self, text: str, context: str | None = None) -> tuple[Decision, list[Candidate]]:
         """Decide what a message is. `context` is the intent last answered in this chat."""
         return self.understand_reading(self.read(text), context)
@@ -183,9 +190,6 @@ class Responder:
 
     def button(self, intent_id: str) -> Button:
         return Button(self.library.intents[intent_id].title, intent_id)
-
-    def topic_intents(self, topic: str) -> list[Intent]:
-        return self.library.by_topic(topic)
 
 
 def with_safety_check(reply: Reply, check: str | None) -> Reply:

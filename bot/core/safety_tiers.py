@@ -7,11 +7,14 @@
   finds it likely but not sure, or a rule fired that the learned layer firmly disagrees with;
 * none.
 
-The numbers come from 5-fold cross-validation on the safety corpus (messages written to be hard:
-indirect emergencies and near-misses in the same words), where the rules alone found 38% of the
-emergencies and crises and fired on 10% of the near-misses: requiring the learned layer's
-agreement (`confirm`) took out 115 of those 188 false alarms and lost 8 of 1,850 of the
-emergencies, which still get the safety check.
+The numbers come from leave-one-writer-out cross-validation on the safety corpus (8 files, each
+from a different writer; messages written to be hard: indirect emergencies and crises, and
+near-misses in the same words), with the development sets and a new writer's everyday questions
+as the check on ordinary messages (`python bench/bench_safety_models.py` prints the trade-off).
+Alone, the rules found 36% of the corpus's emergencies and crises and fired on 10% of its
+near-misses, mostly crisis cues in talk about suicide or self-harm ("my dissertation is on
+suicide", "I can't go on with this diet"), so a crisis cue needs firmer agreement from the learned
+layer than an overdose cue. Without it, the message still gets the safety check.
 """
 
 from __future__ import annotations
@@ -19,18 +22,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .classifiers import SafetyScores
+from .library import CRISIS_SUPPORT
 from .safety import LEARNED, SafetyVerdict
 
 
 @dataclass(frozen=True)
 class SafetyThresholds:
-    sure: float = 0.80  # learned score (emergency + crisis) to send the safety answer alone
-    confirm: float = 0.20  # learned score a rule's cue needs to send the safety answer
-    check: float = 0.40  # learned score to open the reply with a safety check
+    sure: float = 0.70  # learned score (emergency + crisis) to send the safety answer alone
+    confirm: float = 0.40  # learned score an overdose cue needs to send the safety answer
+    confirm_crisis: float = 0.50  # ... and a crisis cue, which fires on talk about the topic more
+    check: float = 0.30  # learned score to open the reply with a safety check
     # Fewer words than this give the learned layer too little to go on: "n" (read "and") scored
     # like an emergency. Short emergencies ("OD HELP", "not breathing") are the rules' job.
     sure_words: int = 3
     check_words: int = 2
+    # In a message this short a rule's cue stands without the learned layer: "wnt 2 die" and
+    # "wanna top meself" are all there is to read, and the framing rules still guard them.
+    rule_alone_words: int = 4
 
 
 DEFAULT_SAFETY_THRESHOLDS = SafetyThresholds()
@@ -48,7 +56,7 @@ def judge(
             # "wanting to use enough that i just dont wake up" fires the rule for someone who
             # will not wake; the learned layer knows a plan to die when it reads one.
             return SafetyVerdict(scores.intent, verdict.reason)
-        if scores.total >= thresholds.confirm or words < thresholds.sure_words:
+        if scores.total >= _confirm(verdict, thresholds) or words < thresholds.rule_alone_words:
             return verdict
         return SafetyVerdict(None, verdict.reason, guarded=True, check=verdict.intent)
     if scores.total >= thresholds.sure and words >= thresholds.sure_words and not verdict.guarded:
@@ -56,3 +64,9 @@ def judge(
     if scores.total >= thresholds.check and words >= thresholds.check_words:
         return SafetyVerdict(None, verdict.reason, verdict.guarded, check=scores.intent)
     return verdict
+
+
+def _confirm(verdict: SafetyVerdict, thresholds: SafetyThresholds) -> float:
+    if verdict.intent == CRISIS_SUPPORT:
+        return thresholds.confirm_crisis
+    return thresholds.confirm

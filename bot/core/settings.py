@@ -75,10 +75,18 @@ class Settings(BaseSettings):
     service_name: str = Field(default="", max_length=80)
     service_contact: str = Field(default="", max_length=200)
 
-    @field_validator("bot_description", "bot_short_description", "heartbeat_file", mode="before")
+    @field_validator(
+        "bot_description",
+        "bot_short_description",
+        "heartbeat_file",
+        "intents_dir",
+        "database_path",
+        mode="before",
+    )
     @classmethod
     def _blank_is_default(cls, value: object) -> object:
-        # .env.example lists them empty: that means the default (not, say, no description).
+        # .env.example lists them empty: that means the default (not, say, no description, or
+        # the current folder for INTENTS_DIR), so the defaults are written here only.
         if isinstance(value, str) and not value.strip():
             raise PydanticUseDefault()
         return value

@@ -52,12 +52,20 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# How much of a value's source `YamlDoc.written` keeps: enough to quote it back in a hint.
+WRITTEN_CHARS = 80
+_TEXT = "tag:yaml.org,2002:str"
+
+
 @dataclass
 class YamlDoc:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     key_lines: dict[Path_, int] = field(default_factory=dict)
+    # As written in the file (its first line), for each value YAML did not read as text: what
+    # staff typed as `- no` is False in `data`, and a hint should quote `no`, not `False`.
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def line(self, path: Path_) -> int:
         """Line of the value at `path`, or of the nearest parent that has one."""
@@ -69,8 +77,12 @@ class YamlDoc:
         return self.lines.get((), 1)
 
 
-def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) -> None:
+def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem], text: str) -> None:
     doc.lines[path] = node.start_mark.line + 1
+    if node.tag != _TEXT:
+        start = node.start_mark.index
+        end = min(node.end_mark.index, start + WRITTEN_CHARS)
+        doc.written[path] = text[start:end].split("\n", 1)[0].strip()
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -86,10 +98,10 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, problems: list[Problem]) -
                 )
             seen.add(key)
             doc.key_lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), doc, problems)
+            _walk(value_node, (*path, key), doc, problems, text)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), doc, problems)
+            _walk(item, (*path, index), doc, problems, text)
 
 
 def _dates_to_text(value: Any) -> Any:
@@ -243,5 +255,5 @@ def read_yaml(
             Problem(shown_as, 1, "the file is empty", "start it with 'version: 1' (see README)")
         ]
     doc = YamlDoc(shown_as, _dates_to_text(data))
-    _walk(node, (), doc, problems)
+    _walk(node, (), doc, problems, text)
     return doc, problems

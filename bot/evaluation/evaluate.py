@@ -47,7 +47,9 @@ class Outcome:
 
 
 @dataclass
-class Report:
+class EvalReport:
+    """What `hrbot eval` found on a labelled set: each outcome, and the figures made from them."""
+
     outcomes: list[Outcome]
     recall: dict[str, tuple[int, int]] = field(default_factory=dict)  # intent -> (right, total)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -136,16 +138,16 @@ def read_cases(path: Path, known: set[str]) -> tuple[list[Case], list[Problem]]:
     return cases, problems
 
 
-def run(responder: Responder, cases: list[Case]) -> Report:
+def run(responder: Responder, cases: list[Case]) -> EvalReport:
     outcomes = []
     for case in cases:
         decision, candidates = responder.understand(case.text)
-        predicted = decision.intent if decision.action in (Action.ANSWER, Action.SAFETY) else None
+        predicted = responder.counts_as(decision)
         top = tuple((c.intent, c.score) for c in candidates[:3])
         outcomes.append(
             Outcome(case, predicted, decision.action, decision.score, top, decision.check)
         )
-    report = Report(outcomes)
+    report = EvalReport(outcomes)
     totals: Counter[str] = Counter()
     right: Counter[str] = Counter()
     for o in outcomes:
@@ -158,7 +160,7 @@ def run(responder: Responder, cases: list[Case]) -> Report:
     return report
 
 
-def misses_as_json(report: Report) -> list[dict[str, Any]]:
+def misses_as_json(report: EvalReport) -> list[dict[str, Any]]:
     return [
         {
             "text": o.case.text,

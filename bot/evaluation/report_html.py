@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..core.decide import Action
-from .evaluate import Outcome, Report
+from .evaluate import EvalReport, Outcome
 from .sweep import SweepRow, wrong_answers
 
 GOOD, FAIR = 0.90, 0.75  # recall at or above GOOD is green, at or above FAIR amber, else red
@@ -92,7 +92,7 @@ def _card(value: str, label: str, level: str = "") -> str:
     )
 
 
-def _cards(report: Report) -> str:
+def _cards(report: EvalReport) -> str:
     wrong = wrong_answers(report)
     n = len(report.outcomes) or 1
     misses, alarms = len(report.safety_misses), len(report.safety_false_alarms)
@@ -119,7 +119,7 @@ def _cards(report: Report) -> str:
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
-def _recall(report: Report) -> str:
+def _recall(report: EvalReport) -> str:
     rows = sorted(report.recall.items(), key=lambda item: (item[1][0] / item[1][1], item[0]))
     cells = []
     for label, (right, total) in rows:
@@ -137,7 +137,7 @@ def _recall(report: Report) -> str:
     )
 
 
-def _confusions(report: Report, limit: int) -> str:
+def _confusions(report: EvalReport, limit: int) -> str:
     pairs = report.confusions.most_common(limit)
     if not pairs:
         return (
@@ -192,7 +192,7 @@ def _miss_row(o: Outcome) -> str:
     )
 
 
-def _misses(report: Report) -> str:
+def _misses(report: EvalReport) -> str:
     misses = sorted(report.misses, key=lambda o: (-o.weight, o.case.line))
     if not misses:
         return "<section><h2>Misses</h2><p class='empty'>None.</p></section>"
@@ -205,7 +205,7 @@ def _misses(report: Report) -> str:
     )
 
 
-def render_report(report: Report, page: ReportPage, confusions: int = 20) -> str:
+def render_report(report: EvalReport, page: ReportPage, confusions: int = 20) -> str:
     made = (page.made or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",

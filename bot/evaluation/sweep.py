@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..core.decide import Action, Thresholds
 from ..core.responder import Responder
-from .evaluate import Case, Report, run
+from .evaluate import Case, EvalReport, run
 
 SHIFTS = (-0.15, -0.10, -0.05, 0.0, 0.05, 0.10, 0.15)
 
@@ -33,7 +33,7 @@ class SweepRow:
     safety_false_alarms: int
 
 
-def wrong_answers(report: Report) -> int:
+def wrong_answers(report: EvalReport) -> int:
     """Messages that got an answer, and the wrong one (worse than a 'not sure' reply)."""
     return sum(o.predicted is not None and not o.correct for o in report.outcomes)
 
@@ -48,7 +48,7 @@ def _row(
     # A shallow copy shares the matcher (built once) and differs only in its thresholds.
     trial = copy.copy(responder)
     trial.thresholds = thresholds
-    report: Report = run(trial, cases)
+    report: EvalReport = run(trial, cases)
     n = len(report.outcomes) or 1
     return SweepRow(
         thresholds,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..core.decide import Action
 from ..core.library import SAFETY_INTENTS, Library, Problem
-from ..core.loader import _did_you_mean
 from ..core.responder import Reply
+from ..core.validate import did_you_mean
 from .geo import Point, nearest, place_in, place_only, point_of
 from .hours import status_text
 from .load import ServicesResult, load_services
@@ -235,39 +235,16 @@ def _intent_kind_problems(library: Library) -> list[Problem]:
                         intent.file,
                         intent.line,
                         f"'{kind}' in local_services of '{intent.id}' is not a kind of service",
-                        _did_you_mean(kind, KINDS) or f"use one of: {', '.join(KINDS)}",
+                        did_you_mean(kind, KINDS) or f"use one of: {', '.join(KINDS)}",
                     )
                 )
     return problems
 
 
-def _configured_file() -> tuple[Path | None, list[Problem]]:
-    from pydantic import ValidationError
-
-    from ..core.settings import Settings
-
-    try:
-        return Settings().services_file, []
-    except ValidationError as exc:
-        names = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e["loc"])
-        return None, [
-            Problem(
-                ".env",
-                1,
-                f"the settings cannot be read ({names})",
-                "fix them in .env or the environment (see .env.example)",
-            )
-        ]
-
-
-def check_services(
-    path: Path | None, library: Library | None, use_settings: bool = True
-) -> ServicesCheck:
-    """What `hrbot check` reports about local services: the file given, else SERVICES_FILE."""
+def check_services(path: Path | None, library: Library | None) -> ServicesCheck:
+    """What `hrbot check` reports about local services: the intents' kinds of service, and the
+    services file at `path` (SERVICES_FILE, or --services) if there is one."""
     problems = _intent_kind_problems(library) if library else []
-    if path is None and use_settings:
-        path, more = _configured_file()
-        problems += more
     if path is None:
         return ServicesCheck(problems, None)
     result = load_services(path)

@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from ..core.library import HasProblems, Problem
-from ..core.loader import _did_you_mean, _schema_problem, _shown_as, _validator
+from ..core.validate import describe, did_you_mean, shown_as, validate
 from ..core.yamlsource import YamlDoc, read_yaml
 from .geo import build_gazetteer, miles_between, tidy_postcode
 from .hours import parse_day
@@ -38,13 +38,14 @@ class ServicesResult(HasProblems):
         return self.directory is not None and not self.errors
 
 
-def _problem(doc: YamlDoc, error: ValidationError) -> Problem:
+def _wording(doc: YamlDoc, error: ValidationError) -> Problem | None:
+    """What the services file's errors mean, where the schema's own words would not say it."""
     path = tuple(error.absolute_path)
     line, last = doc.line(path), (path[-1] if path else "")
-    where = "/".join(str(p) for p in path) or "the file"
+    where = describe(doc.data, path)
     v = error.validator
     if v == "enum":
-        hint = _did_you_mean(str(error.instance), KINDS) or f"use one of: {', '.join(KINDS)}"
+        hint = did_you_mean(str(error.instance), KINDS) or f"use one of: {', '.join(KINDS)}"
         return Problem(doc.file, line, f"'{error.instance}' is not a kind of service", hint)
     if v in ("minimum", "maximum") and last in ("latitude", "longitude"):
         return Problem(
@@ -88,7 +89,7 @@ def _problem(doc: YamlDoc, error: ValidationError) -> Problem:
         )
     if v == "uniqueItems":
         return Problem(doc.file, line, f"{where} lists the same thing twice", "keep one of them")
-    return _schema_problem(doc, error)
+    return None
 
 
 def _hours(
@@ -270,17 +271,14 @@ def _coordinate_problems(doc: YamlDoc) -> dict[tuple[str | int, ...], Problem]:
 def load_services(path: Path | str) -> ServicesResult:
     """Read and check one services file. The directory is None if any error was found."""
     path = Path(path)
-    doc, problems = read_yaml(path, _shown_as(path))
+    doc, problems = read_yaml(path, shown_as(path))
     if doc is None:
         return ServicesResult(None, problems)
     coordinates = _coordinate_problems(doc)
-    errors = [
-        e
-        for e in _validator("services").iter_errors(doc.data)
-        if tuple(e.absolute_path) not in coordinates
-    ]  # said once, by the clearer check
+    # A coordinate is said once, by the clearer check.
+    errors = validate(doc, "services", _wording, skip=coordinates)
     if errors or coordinates:
-        found = [*coordinates.values(), *(_problem(doc, e) for e in errors)]
+        found = [*coordinates.values(), *errors]
         return ServicesResult(None, problems + sorted(found, key=lambda p: p.line))
     example = bool(doc.data.get("example_data", False))
     services: list[Service] = []

@@ -1,16 +1,15 @@
 """The Telegram bot: a python-telegram-bot Application, all wired in `build_application`.
 
-Extension modules. `bot.telegram.privacy` and `bot.telegram.services` are optional: if one can be
-imported, `build_application` calls its `register(application)`. Such a module:
+Extension modules: `bot.telegram.privacy` and `bot.telegram.services`. `build_application` calls
+the `register(application)` of each. Such a module:
 - adds its handlers with `group=EXTENSION_GROUP`, which runs before the core handlers;
 - ends a handler that has replied with `raise ApplicationHandlerStop`, so the core does not answer
   the same update too; a handler that returns normally leaves the update to the core (a location
   with no services file, say, still gets the core's generic reply);
-- may set `COMMANDS = [("forget", "what it does"), ...]` to list its commands in the menu (the
-  privacy module's /forget is listed even without it);
-- finds the shared state in `application.bot_data`: "hub" (bot.core.hub.Hub), "memory"
-  (bot.telegram.memory.ChatMemory: `get(chat_id)` is the last intent answered in that chat,
-  `forget(chat_id)` clears it) and "settings" (bot.core.settings.Settings);
+- lists the commands it answers for the menu in `COMMANDS = [("forget", "what it does"), ...]`;
+- finds the shared state in `application.bot_data`, a `bot.telegram.botdata.BotData`:
+  `.hub` (bot.core.hub.Hub), `.memory` (bot.telegram.memory.ChatMemory: `get(chat_id)` is the
+  last intent answered in that chat, `forget(chat_id)` clears it) and `.settings`;
 - may add handlers in a later group (1, say) to add to what the core has sent.
 """
 
@@ -21,7 +20,6 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,8 @@ from ..core.loader import load_library
 from ..core.responder import Responder
 from ..core.settings import Settings
 from . import handlers as h
-from . import logs, texts
+from . import logs, privacy, services, texts
+from .botdata import CONTEXT_TYPES, App
 from .heartbeat import start_heartbeat
 from .memory import ChatMemory
 from .profile import set_profile
@@ -57,11 +56,8 @@ from .webhook import WebhookOptions, serve_webhook
 
 log = logging.getLogger(__name__)
 
-WATCH, WATCHER = "watch", "watcher"
-HEARTBEAT = "heartbeat"
 EXTENSION_GROUP = -1
 CORE_GROUP = 0
-EXTENSIONS = ("bot.telegram.privacy", "bot.telegram.services")
 # Chats handled at once (as many again for emergencies); one chat's updates stay in order
 # (PriorityUpdateProcessor). It matters when Telegram is slow to answer or a 429 holds a
 # request: with 50 ms per API call, 1 gave 18 messages/s and 8 gave 139 (bench/bench_e2e.py
@@ -75,7 +71,6 @@ CORE_COMMANDS = (
     ("help", "How to use this bot"),
     ("privacy", "What I keep and what I don't"),
 )
-FORGET_COMMAND = ("forget", "Clear what I remember of this chat")
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW = filters.UpdateType.MESSAGE  # new messages only, not edits
@@ -91,7 +86,7 @@ def build_application(
     overall_max_rate: float = 30,
     backoff: float = BACKOFF_SECONDS,
     read_timeout: float = SEND_READ_TIMEOUT,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> App:
     """The whole bot, ready for run_polling or serve_webhook (or initialize/start in tests).
 
     watch: an intents folder to reload into the hub when its files change (or on SIGHUP).
@@ -113,6 +108,7 @@ def build_application(
     processor = PriorityUpdateProcessor(concurrency, is_urgent_reading=h.is_urgent_reading)
     application = (
         Application.builder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
@@ -127,16 +123,15 @@ def build_application(
         .build()
     )
     processor.triager = partial(h.triage, hub, application.bot)
-    application.bot_data[h.HUB] = hub
-    application.bot_data[h.WORKERS] = processor.workers
-    application.bot_data[h.MEMORY] = ChatMemory(settings.context_minutes)
-    application.bot_data[h.SETTINGS] = settings
-    application.bot_data[WATCH] = watch
-    commands = [*CORE_COMMANDS, *_register_extensions(application)]
-    application.bot_data[h.MENU] = commands
-    application.bot_data[h.EXTRA_COMMANDS] = frozenset(
-        name for name, _ in commands[len(CORE_COMMANDS) :]
-    )
+    shared = application.bot_data
+    shared.hub = hub
+    shared.workers = processor.workers
+    shared.memory = ChatMemory(settings.context_minutes)
+    shared.settings = settings
+    shared.watch = watch
+    extra = _register_extensions(application)
+    shared.menu = (*CORE_COMMANDS, *extra)
+    shared.extra_commands = frozenset(name for name, _ in extra)
     for handler in _core_handlers():
         application.add_handler(handler, group=CORE_GROUP)
     application.add_error_handler(h.on_error)
@@ -172,62 +167,45 @@ def _core_handlers() -> list[Any]:
     ]
 
 
-def _register_extensions(
-    application: Application[Any, Any, Any, Any, Any, Any],
-) -> list[tuple[str, str]]:
-    """Call register(application) of each extension module that exists; return its commands."""
-    commands: list[tuple[str, str]] = []
-    for name in EXTENSIONS:
-        try:
-            module = __import__(name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise  # the module exists but something it imports does not: a real bug
-            continue
-        module.register(application)
-        listed = getattr(module, "COMMANDS", None)
-        if listed is None and name == "bot.telegram.privacy":
-            listed = [FORGET_COMMAND]
-        commands.extend((str(c), str(d)) for c, d in listed or ())
-        log.info("extension loaded: %s", name)
-    return commands
+def _register_extensions(application: App) -> list[tuple[str, str]]:
+    """Add the extension modules' handlers; return the commands they list in the menu."""
+    privacy.register(application)
+    services.register(application)
+    return list(privacy.COMMANDS)
 
 
-async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    commands: Sequence[tuple[str, str]] = application.bot_data[h.MENU]
+async def _post_init(application: App) -> None:
+    shared = application.bot_data
     try:
-        await application.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in shared.menu])
     except TelegramError as exc:  # the menu is a nicety: the bot works without it
         log.warning("could not set the command menu (%s)", type(exc).__name__)
-    await set_profile(application.bot, application.bot_data[h.SETTINGS])
-    application.bot_data[HEARTBEAT] = start_heartbeat(
-        application.bot_data[h.SETTINGS].heartbeat_file, lambda: application.running
-    )
-    directory = application.bot_data.get(WATCH)
-    if directory is not None:
+    await set_profile(application.bot, shared.settings)
+    shared.heartbeat = start_heartbeat(shared.settings.heartbeat_file, lambda: application.running)
+    if shared.watch is not None:
         from .reload import watch_library
 
-        settings: Settings = application.bot_data[h.SETTINGS]
         stop = asyncio.Event()
         task = asyncio.create_task(
-            watch_library(application.bot_data[h.HUB], directory, stop, settings.reload_seconds)
+            watch_library(shared.hub, shared.watch, stop, shared.settings.reload_seconds)
         )
-        application.bot_data[WATCHER] = (stop, task)
+        shared.watcher = (stop, task)
 
 
-async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    heartbeat = application.bot_data.pop(HEARTBEAT, None)
+async def _post_stop(application: App) -> None:
+    shared = application.bot_data
+    heartbeat, shared.heartbeat = shared.heartbeat, None
     if heartbeat is not None:
         await heartbeat.stop()
-    watcher = application.bot_data.pop(WATCHER, None)
+    watcher, shared.watcher = shared.watcher, None
     if watcher is not None:
         stop, task = watcher
         stop.set()
         await task
 
 
-async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    close = getattr(application.bot_data[h.HUB].analytics, "close", None)
+async def _post_shutdown(application: App) -> None:
+    close = getattr(application.bot_data.hub.analytics, "close", None)
     if callable(close):
         await asyncio.to_thread(close)  # writes the last counts
 
@@ -263,7 +241,7 @@ def run_bot(settings: Settings, directory: Path, library: Library | None = None)
 
     hub = Hub(Responder(library), analytics=from_settings(settings))
     application = build_application(settings, hub, watch=directory)
-    application.bot_data[h.STOP_ON_CONFLICT] = True
+    application.bot_data.stop_on_conflict = True
     try:
         if settings.webhook_url:
             log.info("starting in webhook mode")
@@ -277,7 +255,7 @@ def run_bot(settings: Settings, directory: Path, library: Library | None = None)
     except TelegramError as exc:
         log.error("could not start the bot (%s)", type(exc).__name__)
         return 1
-    if application.bot_data.get(h.CONFLICTED):
+    if application.bot_data.conflicted:
         return 1
     log.info("stopped")
     return 0

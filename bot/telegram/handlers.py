@@ -12,19 +12,17 @@ message again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import traceback
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from telegram import Bot, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, User
+from telegram import Bot, Chat, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Conflict, Forbidden, TelegramError
-from telegram.ext import ContextTypes
 
 from ..core.decide import Action
 from ..core.hub import Hub
@@ -34,51 +32,30 @@ from ..core.personalise import ServiceInfo, personalise
 from ..core.responder import Reply, Responder
 from ..core.safety import SafetyVerdict
 from . import keyboards, texts
-from .memory import ChatMemory
-from .runtime import PATIENT, SendOutcomeUnknown, Workers, arrival, urgent
+from .botdata import Context
+from .runtime import PATIENT, SendOutcomeUnknown, arrival, urgent
 from .send import say
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
-# Keys in application.bot_data (extension modules use HUB, MEMORY and SETTINGS).
-HUB = "hub"
-MEMORY = "memory"
-MENU = "menu"  # (command, description) pairs for set_my_commands
-EXTRA_COMMANDS = "extra_commands"  # names of commands that extension modules answer
-SETTINGS = "settings"
-WORKERS = "workers"  # bot.telegram.runtime.Workers: threads for matching
 # The Reply just sent for a text message, on the update's context (a custom attribute, as PTB
 # documents), so extensions in later handler groups need not match the message again.
 LAST_REPLY = "hrbot_reply"
-STOP_ON_CONFLICT = "stop_on_conflict"
-CONFLICTED = "conflicted"
 
 MAX_INPUT = 4096  # Telegram's own limit; anything longer is not from Telegram
 T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------- helpers
-def _hub(context: Context) -> Hub:
-    return cast(Hub, context.bot_data[HUB])
-
-
-def _memory(context: Context) -> ChatMemory:
-    return cast(ChatMemory, context.bot_data[MEMORY])
-
-
 async def off_loop(context: Context, work: Callable[..., T], *args: Any) -> T:
     """Run work that can take long (matching) in a worker thread."""
-    workers = context.bot_data.get(WORKERS)
-    if isinstance(workers, Workers):
-        return await workers.run(work, *args)
-    return await asyncio.to_thread(work, *args)
+    return await context.bot_data.workers.run(work, *args)
 
 
 def _service(context: Context) -> ServiceInfo:
-    return ServiceInfo.from_settings(context.bot_data.get(SETTINGS))
+    return ServiceInfo.from_settings(context.bot_data.settings)
 
 
 def _unmatched_days(context: Context) -> int | None:
@@ -92,22 +69,13 @@ def _truthful(reply: Reply, context: Context) -> Reply:
 
 
 def _can_forget(context: Context) -> bool:
-    return "forget" in context.bot_data.get(EXTRA_COMMANDS, ())
+    return "forget" in context.bot_data.extra_commands
 
 
-def _record(hub: Hub, event: str, intent: str | None, user: User | None) -> None:
-    try:
-        hub.analytics.record(event, intent, user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
-
-
-def _record_unmatched(hub: Hub, text: str, reply: Reply) -> None:
-    nearest = reply.candidates[0].intent if reply.candidates else None
-    try:
-        hub.analytics.record_unmatched(text, nearest)
-    except Exception as exc:
-        log.warning("analytics failed (%s)", type(exc).__name__)
+def record(context: Context, update: Update, event: str, intent: str | None) -> None:
+    """Count what happened, by intent (or command name); the Hub keeps a failure from the reply."""
+    user = update.effective_user
+    context.bot_data.hub.record(event, intent, user.id if user else None)
 
 
 def _is_group(chat: Chat | None) -> bool:
@@ -257,7 +225,7 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    hub, memory = _hub(context), _memory(context)
+    hub, memory = context.bot_data.hub, context.bot_data.memory
     responder = hub.responder  # read once: a reload may swap it, this update keeps this one
     last = memory.get(chat.id)
     text = text[:MAX_INPUT]
@@ -277,9 +245,9 @@ async def answer_text(update: Update, context: Context, text: str) -> None:
     if reply.intent:
         memory.remember(chat.id, reply.intent)
     log.debug("reply: %s %s", reply.action.value, reply.intent or "-")
-    _record(hub, reply.action.value, reply.intent, update.effective_user)
+    record(context, update, reply.action.value, reply.intent)
     if reply.action is Action.FALLBACK:
-        _record_unmatched(hub, text, reply)
+        hub.record_unmatched(text, reply.candidates[0].intent if reply.candidates else None)
 
 
 # ---------------------------------------------------------------------- buttons
@@ -291,7 +259,7 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()  # at once, or Telegram later calls the query "too old"
     except BadRequest:
         log.debug("callback query could not be answered (too old)")
-    library = _hub(context).responder.library
+    library = context.bot_data.hub.responder.library
     chat_id = query.message.chat.id if query.message else query.from_user.id
     press = keyboards.parse(query.data)
     if press and press.kind == keyboards.ANSWER and press.value in library.intents:
@@ -310,15 +278,15 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 async def _answer_press(update: Update, context: Context, chat_id: int, intent: str) -> None:
-    hub = _hub(context)
+    hub = context.bot_data.hub
     responder = hub.responder
     query = update.callback_query
     group = query is not None and query.message is not None and _is_group(query.message.chat)
     reply = _truthful(responder.answer(intent), context)
     await send_reply(context.bot, chat_id, reply, responder.library, group, None)
-    _memory(context).remember(chat_id, intent)
+    context.bot_data.memory.remember(chat_id, intent)
     log.debug("button: %s", intent)
-    _record(hub, "button", intent, update.effective_user)
+    record(context, update, "button", intent)
 
 
 async def _show_menu(
@@ -345,10 +313,10 @@ async def _command_reply(
     chat = update.effective_chat
     if chat is None:
         return
-    hub = _hub(context)
+    hub = context.bot_data.hub
     markup = keyboards.topics(hub.responder.library) if topics else None
     await say(context.bot, chat.id, text, markup)
-    _record(hub, "command", name, update.effective_user)  # counted by command name
+    record(context, update, "command", name)  # counted by command name
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -371,7 +339,7 @@ async def on_topics(update: Update, context: Context) -> None:
 
 
 async def on_privacy(update: Update, context: Context) -> None:
-    minutes = _memory(context).seconds / 60
+    minutes = context.bot_data.memory.seconds / 60
     text = texts.privacy_text(minutes, _can_forget(context), _unmatched_days(context))
     await _command_reply(update, context, "privacy", text, topics=False)
 
@@ -383,7 +351,7 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     name, _, target = message.text.split()[0][1:].partition("@")
     if target and target.lower() != context.bot.username.lower():
         return  # meant for another bot
-    if (_is_group(chat) and not target) or name.lower() in context.bot_data.get(EXTRA_COMMANDS, ()):
+    if (_is_group(chat) and not target) or name.lower() in context.bot_data.extra_commands:
         return  # group chatter, or a command an extension module answers
     await say(context.bot, chat.id, texts.UNKNOWN_COMMAND)
 
@@ -396,7 +364,7 @@ def canned(text: str, topics: bool = False) -> Handler:
         chat = update.effective_chat
         if chat is None:
             return
-        markup = keyboards.topics(_hub(context).responder.library) if topics else None
+        markup = keyboards.topics(context.bot_data.hub.responder.library) if topics else None
         await say(context.bot, chat.id, text, markup)
 
     return reply
@@ -419,8 +387,8 @@ async def on_error(update: object, context: Context) -> None:
             "another copy of this bot is getting updates with the same token "
             "(409 Conflict): run only one"
         )
-        if context.bot_data.get(STOP_ON_CONFLICT):
-            context.bot_data[CONFLICTED] = True
+        if context.bot_data.stop_on_conflict:
+            context.bot_data.conflicted = True
             context.application.stop_running()
         return
     if isinstance(error, Forbidden):

@@ -7,8 +7,8 @@ the bot's own recent messages there, as far as Telegram allows (48 hours; bot/te
 anyone else these handlers do not match at all, so the core answers exactly as it answers any
 unknown command: nothing hints that they exist. They are not in the command menu either.
 
-Registered by bot/telegram/app.py (`register(application)`), which shares "hub", "memory" and
-"settings" in application.bot_data.
+Registered by bot/telegram/app.py (`register(application)`), which shares the hub, the chat
+memory and the settings in application.bot_data (bot/telegram/botdata.py).
 """
 
 from __future__ import annotations
@@ -16,23 +16,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, CommandHandler, filters
 
 from ..analytics.report import format_report, read_report
-from ..core.hub import Hub
-from ..core.settings import Settings
-from .memory import ChatMemory
+from .botdata import App, Context
+from .handlers import record
 from .recent import recent_messages
 from .send import say
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
 
 COMMANDS = [("forget", "Delete my recent messages, clear this chat")]
 EXTENSION_GROUP = -1  # before the core handlers (bot/telegram/app.py)
@@ -55,8 +51,8 @@ RELOAD_FAILED = "Not reloaded: something went wrong (see the bot's log). The old
 MAX_PROBLEMS_SHOWN = 5
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    settings = cast(Settings, application.bot_data["settings"])
+def register(application: App) -> None:
+    settings = application.bot_data.settings
     new = filters.UpdateType.MESSAGE  # not edits: editing an old "/forget" does not repeat it
     staff = filters.User(user_id=settings.admin_user_ids) & filters.ChatType.PRIVATE & new
     application.add_handlers(
@@ -69,10 +65,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
 
 
-def _hub(context: Context) -> Hub:
-    return cast(Hub, context.bot_data["hub"])
-
-
 # ---------------------------------------------------------------------- /forget
 async def on_forget(update: Update, context: Context) -> None:
     chat, message = update.effective_chat, update.effective_message
@@ -80,15 +72,11 @@ async def on_forget(update: Update, context: Context) -> None:
         return
     if chat.type != ChatType.PRIVATE and "@" not in (message.text or "").split()[0]:
         return  # in a group, a bare /forget may be for another bot: like the core, ignore it
-    cast(ChatMemory, context.bot_data["memory"]).forget(chat.id)
+    context.bot_data.memory.forget(chat.id)
     deleted, kept = await delete_recent(context, chat.id)
     log.info("forget: %d message(s) deleted, %d could not be", deleted, kept)
     await say(context.bot, chat.id, FORGET_DONE)
-    user = update.effective_user
-    try:
-        _hub(context).analytics.record("command", "forget", user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
+    record(context, update, "command", "forget")
     raise ApplicationHandlerStop
 
 
@@ -125,8 +113,8 @@ def _days(args: list[str] | None) -> int:
 
 
 async def stats_text(context: Context, days: int) -> str:
-    settings = cast(Settings, context.bot_data["settings"])
-    flush = getattr(_hub(context).analytics, "flush", None)
+    settings = context.bot_data.settings
+    flush = getattr(context.bot_data.hub.analytics, "flush", None)
     if callable(flush):
         await asyncio.to_thread(flush)  # so today's figures include the last few seconds
     try:
@@ -152,9 +140,9 @@ async def on_reload(update: Update, context: Context) -> None:
         return
     from .reload import reload_library
 
-    settings = cast(Settings, context.bot_data["settings"])
-    directory = context.bot_data.get("watch") or settings.intents_dir
-    result = await reload_library(_hub(context), directory)
+    shared = context.bot_data
+    directory = shared.watch or shared.settings.intents_dir
+    result = await reload_library(shared.hub, directory)
     if result.library is not None:
         library = result.library
         text = RELOADED.format(

@@ -17,26 +17,20 @@ from telegram import (
     ReplyKeyboardRemove,
     ReplyParameters,
 )
-from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
 
+from ..core.message_length import MAX_MESSAGE_LENGTH, telegram_length
 from .recent import remember_sent
 from .runtime import Patience
 
 log = logging.getLogger(__name__)
 
-MAX_LENGTH = MessageLimit.MAX_TEXT_LENGTH  # 4096, counted in UTF-16 code units
 UNREACHABLE = ("chat not found", "user is deactivated", "bot was kicked")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-def telegram_length(text: str) -> int:
-    """Length as Telegram counts it: UTF-16 code units (an emoji can count as two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_message(text: str, limit: int = MAX_LENGTH) -> list[str]:
+def split_message(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     """Split text into parts Telegram accepts: at paragraph breaks, else at line breaks, else at
     spaces, and only as a last resort inside a word."""
     if telegram_length(text) <= limit:

@@ -12,7 +12,6 @@ chat_data or user_data, or put in an error.
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
 
 from telegram import (
     KeyboardButton,
@@ -20,27 +19,19 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from ..core.hub import Hub
 from ..core.responder import Reply
+from ..core.settings import Settings
 from ..services.answers import load_configured, local_services_text, location_answer, place_answer
 from ..services.model import Directory
 from . import keyboards
-from .handlers import LAST_REPLY, off_loop
-from .memory import ChatMemory
+from .botdata import App, Context
+from .handlers import LAST_REPLY, off_loop, record
 from .send import say
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
 
 BEFORE_CORE, AFTER_CORE = -1, 1  # telegram_app's EXTENSION_GROUP runs before its core (group 0)
 SHARE_LOCATION = "📍 Share my location"
@@ -61,25 +52,9 @@ def share_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def _hub(context: Context) -> Hub:
-    return cast(Hub, context.bot_data["hub"])
-
-
-def _memory(context: Context) -> ChatMemory:
-    return cast(ChatMemory, context.bot_data["memory"])
-
-
 def _directory(context: Context) -> Directory | None:
-    services = _hub(context).services
+    services = context.bot_data.hub.services
     return services if isinstance(services, Directory) else None
-
-
-def _count(context: Context, update: Update) -> None:
-    user = update.effective_user
-    try:
-        _hub(context).analytics.record(EVENT, INTENT, user.id if user else None)
-    except Exception as exc:  # counting must never cost a reply
-        log.warning("analytics failed (%s)", type(exc).__name__)
 
 
 # ---------------------------------------------------------------------- handlers
@@ -89,13 +64,13 @@ async def on_location(update: Update, context: Context) -> None:
     directory = _directory(context)
     if message is None or chat is None or message.location is None or directory is None:
         return  # no services file: the core's reply says how to find services
-    library = _hub(context).responder.library
-    last = _memory(context).get(chat.id)
+    library = context.bot_data.hub.responder.library
+    last = context.bot_data.memory.get(chat.id)
     text = location_answer(
         message.location.latitude, message.location.longitude, directory, last, library=library
     )
     log.debug("local services: location")
-    _count(context, update)
+    record(context, update, EVENT, INTENT)
     await say(context.bot, chat.id, text, ReplyKeyboardRemove())
     raise ApplicationHandlerStop
 
@@ -107,13 +82,14 @@ async def on_text_first(update: Update, context: Context) -> None:
     directory = _directory(context)
     if message is None or chat is None or message.text is None or directory is None:
         return
-    last = _memory(context).get(chat.id)
-    text = place_answer(message.text, directory, last, library=_hub(context).responder.library)
+    shared = context.bot_data
+    last = shared.memory.get(chat.id)
+    text = place_answer(message.text, directory, last, library=shared.hub.responder.library)
     if text is None:
         vars(context)[BEFORE] = last  # a custom attribute on the context, as PTB documents
         return
     log.debug("local services: place")
-    _count(context, update)
+    record(context, update, EVENT, INTENT)
     await say(context.bot, chat.id, text, ReplyKeyboardRemove())
     raise ApplicationHandlerStop
 
@@ -126,7 +102,7 @@ async def on_text_after(update: Update, context: Context) -> None:
         return
     if BEFORE not in vars(context):
         return
-    responder = _hub(context).responder
+    responder = context.bot_data.hub.responder
     sent = vars(context).get(LAST_REPLY)  # what the core sent; read again only if it is not there
     reply = (
         sent
@@ -149,7 +125,7 @@ async def on_button_after(update: Update, context: Context) -> None:
     if query.message.chat.type != "private":
         return
     press = keyboards.parse(query.data)
-    responder = _hub(context).responder
+    responder = context.bot_data.hub.responder
     if press is None or press.kind != keyboards.ANSWER:
         return
     if press.value not in responder.library.intents:
@@ -162,16 +138,11 @@ async def on_button_after(update: Update, context: Context) -> None:
 
 
 # ---------------------------------------------------------------------- wiring
-def _load_directory(hub: Hub, settings: object) -> None:
-    """Use the hub's directory, else SERVICES_FILE (from bot_data["settings"] if the app put its
-    settings there, else from the environment). A broken file is logged (file:line in the
+def _load_directory(hub: Hub, settings: Settings) -> None:
+    """Use the hub's directory, else SERVICES_FILE. A broken file is logged (file:line in the
     staff's file, never user data) and the bot carries on with the national answers."""
     if hub.services is not None:
         return
-    from ..core.settings import Settings
-
-    if not isinstance(settings, Settings):
-        settings = Settings()
     result = load_configured(settings.services_file)
     if result is None:
         return
@@ -184,8 +155,8 @@ def _load_directory(hub: Hub, settings: object) -> None:
     log.info("local services: %d loaded", len(result.directory.services))
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    _load_directory(cast(Hub, application.bot_data["hub"]), application.bot_data.get("settings"))
+def register(application: App) -> None:
+    _load_directory(application.bot_data.hub, application.bot_data.settings)
     text = PRIVATE & NEW & filters.TEXT & ~filters.COMMAND
     application.add_handler(
         MessageHandler(PRIVATE & NEW & filters.LOCATION, on_location), group=BEFORE_CORE
