@@ -346,6 +346,17 @@ def test_console_script_is_installed(command: list[str]) -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("OK: ")
+    # The tests above reuse the session's responder; here the command builds its own.
+    matched = subprocess.run(
+        [*command, "match", "--jsonl", "--dir", str(INTENTS)],
+        input="where can i get naloxone\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert matched.returncode == 0, matched.stderr
+    assert json.loads(matched.stdout)["intent"] == "naloxone_get"
     usage = subprocess.run(
         [*command, "frobnicate"], capture_output=True, text=True, check=False, timeout=120
     )
