@@ -1,4 +1,5 @@
-"""Shared fixtures: the real intent library, and the real Telegram bot against the fake Bot API.
+"""Shared fixtures: the real intent library (`library`, `responder`; `shipped_library()` and
+`shipped_responder()` outside fixtures), and the real Telegram bot against the fake Bot API.
 
     async def test_something(telegram_bot):
         replies = await telegram_bot.fake.send_text(42, "what is naloxone")
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +31,44 @@ REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
 
 
-@pytest.fixture(scope="session")
-def library() -> Library:
+# Training the learned layers on the shipped library takes seconds, so it is loaded once per
+# test process. Test modules that need it outside a fixture (in helpers, hypothesis strategies)
+# call these; the rest use the fixtures below.
+@cache
+def shipped_library() -> Library:
     result = load_library(INTENTS)
     assert result.library is not None, "\n".join(map(str, result.errors))
     return result.library
 
 
+@cache
+def shipped_responder() -> Responder:
+    return Responder(shipped_library())  # immutable, so one for the whole session
+
+
 @pytest.fixture(scope="session")
-def responder(library: Library) -> Responder:
-    return Responder(library)  # immutable, so one for the whole session
+def library() -> Library:
+    return shipped_library()
+
+
+@pytest.fixture(scope="session")
+def responder() -> Responder:
+    return shipped_responder()
+
+
+@pytest.fixture
+def cli_reuses_the_shipped_responder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hrbot` commands run in this process answer from the session's responder when pointed at
+    the shipped library, instead of training it again (a second a command); any other folder is
+    loaded as the command always does, problems and all."""
+    from bot.cli import main as cli
+
+    load = cli._responder
+
+    def responder_for(directory: Path) -> Responder | None:
+        return shipped_responder() if directory.resolve() == INTENTS else load(directory)
+
+    monkeypatch.setattr(cli, "_responder", responder_for)
 
 
 @pytest.fixture

@@ -1,52 +1,71 @@
-"""The `hrbot` command: exit codes (0 ok, 1 problems, 2 usage) and the JSONL contract."""
+"""The `hrbot` command: exit codes (0 ok, 1 problems, 2 usage) and the JSONL contract.
+
+Each test runs `main([...])` in this process, as `hrbot ...` would from the repository folder,
+and reads what it printed: a new Python process per test cost seconds each. One slow test runs
+the installed console script and `python -m bot` as real processes.
+"""
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import INTENTS, REPO
 from lint_fixtures import add_safety_corpus
 
 from bot.cli.main import main
-from bot.core.library import SAFETY_INTENTS
-from bot.core.loader import load_library
+from bot.core.library import SAFETY_INTENTS, Library
 
-REPO = Path(__file__).resolve().parents[1]
-INTENTS = REPO / "intents"
 HRBOT = Path(sys.executable).with_name("hrbot")
 
 
-def hrbot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the command as a person would, in the repository folder."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli.main", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def no_traceback(run: subprocess.CompletedProcess[str]) -> None:
+Hrbot = Callable[..., Run]
+
+
+@pytest.fixture
+def hrbot(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli_reuses_the_shipped_responder: None,
+) -> Hrbot:
+    """Run the command as a person would, in the repository folder, with `stdin` as its input."""
+    monkeypatch.chdir(REPO)
+
+    def run(*args: str, stdin: str = "") -> Run:
+        # Bytes decoded as a terminal's or a pipe's are, so "\r\n" and UTF-8 arrive as they would.
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), "utf-8"))
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse's usage errors end the process this way
+            code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+
+    return run
+
+
+def no_traceback(run: Run) -> None:
     assert "Traceback" not in run.stderr
     assert "Traceback" not in run.stdout
 
 
-@pytest.fixture(scope="module")
-def intent_ids() -> set[str]:
-    library = load_library(INTENTS).library
-    assert library is not None
+@pytest.fixture
+def intent_ids(library: Library) -> set[str]:
     return set(library.intents)
 
 
@@ -75,7 +94,7 @@ def broken_library(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------- check
-def test_check_shipped_library_exits_0() -> None:
+def test_check_shipped_library_exits_0(hrbot: Hrbot) -> None:
     run = hrbot("check")
     no_traceback(run)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -83,19 +102,9 @@ def test_check_shipped_library_exits_0() -> None:
     assert "intents" in run.stdout
 
 
-def test_console_script_is_installed() -> None:
-    assert HRBOT.exists(), "pip install -e . should have made the hrbot command"
-    run = subprocess.run(
-        [str(HRBOT), "check", str(INTENTS)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-
-
-def test_check_broken_library_exits_1_with_file_and_line(broken_library: Path) -> None:
+def test_check_broken_library_exits_1_with_file_and_line(
+    broken_library: Path, hrbot: Hrbot
+) -> None:
     run = hrbot("check", str(broken_library))
     no_traceback(run)
     assert run.returncode == 1
@@ -106,7 +115,7 @@ def test_check_broken_library_exits_1_with_file_and_line(broken_library: Path) -
     assert "2 error(s)" in run.stdout
 
 
-def test_check_missing_folder_exits_1(tmp_path: Path) -> None:
+def test_check_missing_folder_exits_1(tmp_path: Path, hrbot: Hrbot) -> None:
     run = hrbot("check", str(tmp_path / "nowhere"))
     no_traceback(run)
     assert run.returncode == 1
@@ -125,7 +134,7 @@ def test_check_missing_folder_exits_1(tmp_path: Path) -> None:
         ("match",),  # --jsonl is required
     ],
 )
-def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
+def test_usage_errors_exit_2(args: tuple[str, ...], hrbot: Hrbot) -> None:
     run = hrbot(*args)
     no_traceback(run)
     assert run.returncode == 2, run.stdout + run.stderr
@@ -170,7 +179,7 @@ def eval_file(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("minimum", "code"), [("0.8", 0), ("80%", 0), ("0.9", 1), ("90%", 1), ("0.834", 1)]
 )
-def test_eval_min_accuracy(eval_file: Path, minimum: str, code: int) -> None:
+def test_eval_min_accuracy(eval_file: Path, minimum: str, code: int, hrbot: Hrbot) -> None:
     run = hrbot("eval", str(eval_file), "--min-accuracy", minimum)
     no_traceback(run)
     assert run.returncode == code, run.stdout + run.stderr
@@ -182,13 +191,13 @@ def test_eval_min_accuracy(eval_file: Path, minimum: str, code: int) -> None:
     assert ("FAIL" in run.stdout) == (code == 1)
 
 
-def test_eval_without_minimum_exits_0(eval_file: Path) -> None:
+def test_eval_without_minimum_exits_0(eval_file: Path, hrbot: Hrbot) -> None:
     run = hrbot("eval", str(eval_file))
     assert run.returncode == 0
     assert "goodbye -> greeting" in run.stdout
 
 
-def test_eval_writes_misses_as_json(eval_file: Path, tmp_path: Path) -> None:
+def test_eval_writes_misses_as_json(eval_file: Path, tmp_path: Path, hrbot: Hrbot) -> None:
     out = tmp_path / "misses.json"
     run = hrbot("eval", str(eval_file), "--misses", str(out))
     no_traceback(run)
@@ -206,7 +215,7 @@ def test_eval_writes_misses_as_json(eval_file: Path, tmp_path: Path) -> None:
     assert set(miss["candidates"][0]) == {"intent", "score"}
 
 
-def test_eval_reports_a_safety_miss(tmp_path: Path) -> None:
+def test_eval_reports_a_safety_miss(tmp_path: Path, hrbot: Hrbot) -> None:
     path = tmp_path / "cases.yaml"
     path.write_text('- text: "hello there"\n  intent: overdose_emergency\n', encoding="utf-8")
     run = hrbot("eval", str(path))
@@ -214,7 +223,7 @@ def test_eval_reports_a_safety_miss(tmp_path: Path) -> None:
     assert "line 1: expected overdose_emergency, got greeting" in run.stdout
 
 
-def test_eval_file_with_an_unknown_intent_exits_1(tmp_path: Path) -> None:
+def test_eval_file_with_an_unknown_intent_exits_1(tmp_path: Path, hrbot: Hrbot) -> None:
     path = tmp_path / "cases.yaml"
     path.write_text(EVAL_CASES + '- text: "hi"\n  intent: no_such_intent\n', encoding="utf-8")
     run = hrbot("eval", str(path))
@@ -223,14 +232,16 @@ def test_eval_file_with_an_unknown_intent_exits_1(tmp_path: Path) -> None:
     assert f"{path}:11: error: unknown intent 'no_such_intent'" in run.stderr
 
 
-def test_eval_missing_file_exits_1(tmp_path: Path) -> None:
+def test_eval_missing_file_exits_1(tmp_path: Path, hrbot: Hrbot) -> None:
     run = hrbot("eval", str(tmp_path / "none.yaml"))
     no_traceback(run)
     assert run.returncode == 1
     assert "cannot read the file" in run.stderr
 
 
-def test_eval_on_a_broken_library_exits_1(eval_file: Path, broken_library: Path) -> None:
+def test_eval_on_a_broken_library_exits_1(
+    eval_file: Path, broken_library: Path, hrbot: Hrbot
+) -> None:
     run = hrbot("eval", str(eval_file), "--dir", str(broken_library))
     no_traceback(run)
     assert run.returncode == 1
@@ -256,7 +267,7 @@ def records(stdout: str) -> list[dict[str, Any]]:
     return out
 
 
-def test_match_jsonl_contract(intent_ids: set[str]) -> None:
+def test_match_jsonl_contract(intent_ids: set[str], hrbot: Hrbot) -> None:
     run = hrbot("match", "--jsonl", stdin="".join(m + "\n" for m in MESSAGES))
     no_traceback(run)
     assert run.returncode == 0, run.stderr
@@ -286,7 +297,7 @@ def test_match_jsonl_contract(intent_ids: set[str]) -> None:
     assert all(r["intent"] not in SAFETY_INTENTS for r in out if r["text"] != "HES GONE BLUE")
 
 
-def test_match_jsonl_keeps_unicode_as_is() -> None:
+def test_match_jsonl_keeps_unicode_as_is(hrbot: Hrbot) -> None:
     message = "naloxone 💉 café ünïcödé «quotes» مرحبا"
     run = hrbot("match", "--jsonl", stdin=message + "\n")
     assert run.returncode == 0
@@ -295,25 +306,58 @@ def test_match_jsonl_keeps_unicode_as_is() -> None:
     assert records(run.stdout)[0]["text"] == message
 
 
-def test_match_jsonl_last_line_without_newline() -> None:
+def test_match_jsonl_last_line_without_newline(hrbot: Hrbot) -> None:
     run = hrbot("match", "--jsonl", stdin="hello\nthank you")
     assert [r["text"] for r in records(run.stdout)] == ["hello", "thank you"]
 
 
-def test_match_jsonl_no_input_no_output() -> None:
+def test_match_jsonl_no_input_no_output(hrbot: Hrbot) -> None:
     run = hrbot("match", "--jsonl", stdin="")
     assert run.returncode == 0
     assert run.stdout == ""
 
 
-def test_match_jsonl_windows_line_endings() -> None:
+def test_match_jsonl_windows_line_endings(hrbot: Hrbot) -> None:
     run = hrbot("match", "--jsonl", stdin="hello\r\nthank you\r\n")
     assert [r["text"] for r in records(run.stdout)] == ["hello", "thank you"]
 
 
-def test_match_on_a_broken_library_exits_1(broken_library: Path) -> None:
+def test_match_on_a_broken_library_exits_1(broken_library: Path, hrbot: Hrbot) -> None:
     run = hrbot("match", "--jsonl", "--dir", str(broken_library), stdin="hello\n")
     no_traceback(run)
     assert run.returncode == 1
     assert run.stdout == ""
     assert "zz_broken.yaml:6:" in run.stderr
+
+
+# ---------------------------------------------------------------------- as real processes
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command", [[str(HRBOT)], [sys.executable, "-m", "bot"]], ids=["hrbot", "python -m bot"]
+)
+def test_console_script_is_installed(command: list[str]) -> None:
+    assert HRBOT.exists(), "pip install -e . should have made the hrbot command"
+    run = subprocess.run(
+        [*command, "check", str(INTENTS)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("OK: ")
+    # The tests above reuse the session's responder; here the command builds its own.
+    matched = subprocess.run(
+        [*command, "match", "--jsonl", "--dir", str(INTENTS)],
+        input="where can i get naloxone\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert matched.returncode == 0, matched.stderr
+    assert json.loads(matched.stdout)["intent"] == "naloxone_get"
+    usage = subprocess.run(
+        [*command, "frobnicate"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert usage.returncode == 2 and "invalid choice: 'frobnicate'" in usage.stderr

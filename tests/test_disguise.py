@@ -6,18 +6,14 @@ A message in another script keeps its letters, so the bot can still say it reads
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-from conftest import INTENTS
+from conftest import shipped_responder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.decide import Action
 from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.core.loader import load_library
 from bot.core.normalise import MAX_CHARS, normalise
-from bot.core.responder import Responder
 
 # Format characters (Unicode category Cf), variation selectors and the combining grapheme joiner.
 INVISIBLE = [
@@ -50,15 +46,8 @@ INVISIBLE = [
 ]
 
 
-@cache
-def responder() -> Responder:
-    library = load_library(INTENTS).library
-    assert library is not None
-    return Responder(library)
-
-
 def verdict(text: str) -> tuple[bool, str | None]:
-    reply = responder().reply(text)
+    reply = shipped_responder().reply(text)
     return reply.is_safety, reply.intent if reply.is_safety else None
 
 
@@ -116,11 +105,11 @@ def test_other_scripts_keep_their_letters_unless_the_message_is_english(
 @pytest.mark.parametrize("text", ["привет, как дела?", "مرحبا كيف يمكنني المساعدة", "你好"])
 def test_a_message_in_another_script_still_gets_the_fallback(text: str) -> None:
     # The Telegram adapter then adds "I can only read English".
-    assert responder().reply(text).action is Action.FALLBACK
+    assert shipped_responder().reply(text).action is Action.FALLBACK
 
 
 def safety_examples() -> list[str]:
-    library = responder().library
+    library = shipped_responder().library
     return [e for i in SAFETY_INTENTS for e in library.intents[i].examples]
 
 

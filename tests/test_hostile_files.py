@@ -140,6 +140,7 @@ def run_check(*args: str) -> tuple[int, str, float]:
     return done.returncode, "\n".join([done.stdout, *errors]), int(peak_kb) / 1024
 
 
+@pytest.mark.slow  # a process of its own, so that its peak memory is its own
 def test_hrbot_check_on_every_hostile_file_at_once(tmp_path: Path) -> None:
     directory = write_library(tmp_path, intent_block("fine", "A fine answer.\n"))
     for name, make, _, _ in HOSTILE:

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import shipped_library, shipped_responder
 
 from bot.content.governance import check_numbers
 from bot.content.lint import CHECKED_NUMBERS_FILE, STAFF_DIR, TERMS_FILE
@@ -15,9 +16,7 @@ from bot.content.phone_numbers import canonical, load_checked_numbers
 from bot.content.source import SourceMap
 from bot.content.terms import check_language, load_terms
 from bot.core.library import SAFETY_INTENTS, Intent, Library
-from bot.core.loader import load_library
 from bot.core.normalise import normalise
-from bot.core.responder import Responder
 from bot.evaluation.evaluate import EvalReport, Outcome, read_cases, run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,18 +107,6 @@ MIN_EXAMPLES = 25
 MIN_SAFETY_EXAMPLES = 40
 
 
-@cache
-def library() -> Library:
-    result = load_library(REPO / "intents")
-    assert result.library is not None, [str(p) for p in result.problems]
-    return result.library
-
-
-@cache
-def responder() -> Responder:
-    return Responder(library())
-
-
 def ids_in(path: Path) -> list[str]:
     found = re.findall(
         r"^\|\s*([a-z][a-z0-9_]+)\s*\|", path.read_text(encoding="utf-8"), re.MULTILINE
@@ -138,7 +125,7 @@ def required_ids() -> list[str]:
 
 
 def intents() -> list[Intent]:
-    return list(library().intents.values())
+    return list(shipped_library().intents.values())
 
 
 def where(intent: Intent) -> str:
@@ -147,7 +134,7 @@ def where(intent: Intent) -> str:
 
 # ---------------------------------------------------------------------- what must be there
 def test_every_required_intent_is_present() -> None:
-    missing = sorted(set(required_ids()) - set(library().intents))
+    missing = sorted(set(required_ids()) - set(shipped_library().intents))
     assert missing == []
     assert set(REQUIRED_IDS) <= set(required_ids())  # the copy above is still a subset
 
@@ -177,7 +164,7 @@ def test_follow_ups_name_real_intents_and_not_themselves() -> None:
         f"{where(i)} -> {f}"
         for i in intents()
         for f in i.follow_ups
-        if f not in library().intents or f == i.id
+        if f not in shipped_library().intents or f == i.id
     ]
     assert wrong == []
 
@@ -201,7 +188,7 @@ def test_the_editor_finds_each_files_schema() -> None:
 # passes here too, and no list is copied into the tests.
 def test_no_stigmatising_terms_in_answers_or_titles() -> None:
     terms, problems = load_terms(STAFF / TERMS_FILE)
-    found = problems + check_language(library(), SourceMap(library()), terms)
+    found = problems + check_language(shipped_library(), SourceMap(shipped_library()), terms)
     assert [str(p) for p in found] == []
 
 
@@ -211,7 +198,7 @@ def number_problems(shipped: Library) -> list[str]:
 
 
 def test_only_checked_phone_numbers_in_answers_or_titles() -> None:
-    assert number_problems(library()) == []
+    assert number_problems(shipped_library()) == []
 
 
 def test_every_number_on_the_staff_list_may_be_given_and_no_other() -> None:
@@ -220,24 +207,24 @@ def test_every_number_on_the_staff_list_may_be_given_and_no_other() -> None:
     listed = [entry.number for entry in checked.values()]
     # From Ofcom's drama range, which no real service has.
     unlisted = next(n for i in range(1000) if canonical(n := f"0161 496 0{i:03}") not in checked)
-    intents = dict(library().intents)
+    intents = dict(shipped_library().intents)
     talk = intents["talk_to_someone"]
     intents["talk_to_someone"] = dataclasses.replace(
         talk, answer=f"{talk.answer}\n\n" + "\n".join(f"Call {n}." for n in listed)
     )
-    assert listed and number_problems(dataclasses.replace(library(), intents=intents)) == []
+    assert listed and number_problems(dataclasses.replace(shipped_library(), intents=intents)) == []
     intents["talk_to_someone"] = dataclasses.replace(talk, answer=f"Call {unlisted}.")
-    [problem] = number_problems(dataclasses.replace(library(), intents=intents))
+    [problem] = number_problems(dataclasses.replace(shipped_library(), intents=intents))
     assert f"gives the number {unlisted}, which is not on the list" in problem
 
 
 # ---------------------------------------------------------------------- the eval gate
 @cache
 def report_for(path: Path) -> EvalReport:
-    cases, problems = read_cases(path, set(library().intents))
+    cases, problems = read_cases(path, set(shipped_library().intents))
     assert problems == [], [str(p) for p in problems]
     assert cases
-    return run(responder(), cases)
+    return run(shipped_responder(), cases)
 
 
 def figures(report: EvalReport) -> str:
@@ -316,8 +303,8 @@ MIN_WORDS_COPIED = 4
 
 def copied_into_library(path: Path) -> list[int]:
     examples = {normalise(e) for i in intents() for e in i.examples}
-    examples |= {normalise(e) for e in library().out_of_scope}
-    cases, _ = read_cases(path, set(library().intents))
+    examples |= {normalise(e) for e in shipped_library().out_of_scope}
+    cases, _ = read_cases(path, set(shipped_library().intents))
     return [
         c.line
         for c in cases

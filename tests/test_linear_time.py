@@ -10,35 +10,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
 # The regex parser is private, but it is the only way to read a compiled pattern's structure.
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import pytest
-from conftest import INTENTS
+from conftest import shipped_responder
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import bot.core.normalise
 import bot.core.safety
-from bot.core.loader import load_library
 from bot.core.matcher import MAX_SPELLED
 from bot.core.normalise import MAX_CHARS, RAW_LIMIT, _nfkc, normalise
-from bot.core.responder import Responder
 from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, NEGATED, NEGATED_WORDS, Pair, _words_back
 
 CUES = (*EMERGENCY_CUES, *CRISIS_CUES)
 SINGLE_CHARACTER = {sre.IN, sre.LITERAL, sre.NOT_LITERAL, sre.CATEGORY}
 REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
-
-
-@cache
-def responder() -> Responder:
-    library = load_library(INTENTS).library
-    assert library is not None
-    return Responder(library)
 
 
 ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
@@ -200,8 +190,8 @@ FLOODS = [
 @pytest.mark.parametrize(("name", "text"), FLOODS, ids=[f[0] for f in FLOODS])
 def test_the_cap_holds_after_every_expansion(name: str, text: str) -> None:
     assert len(normalise(text)) <= MAX_CHARS
-    assert len(" ".join(responder().matcher.corrected_words(text))) <= MAX_CHARS
-    assert responder().reply(text).text
+    assert len(" ".join(shipped_responder().matcher.corrected_words(text))) <= MAX_CHARS
+    assert shipped_responder().reply(text).text
 
 
 NFKC_PIECES = st.sampled_from(
@@ -235,7 +225,7 @@ def test_nfkc_of_the_start_is_the_start_of_nfkc(pieces: list[str], size: int) ->
 
 
 def test_spelling_corrections_are_bounded() -> None:
-    matcher = responder().matcher
+    matcher = shipped_responder().matcher
     typos = {}  # typo -> the word the speller makes of it, one at a time
     for word in matcher.vocabulary:
         if len(word) >= 9 and word.isalpha():

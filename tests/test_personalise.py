@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import shipped_responder
 
 from bot.cli.main import main
-from bot.core.loader import load_library
 from bot.core.personalise import (
     GENERIC_RUNNER,
     KEEPS_NOTHING,
@@ -18,21 +17,13 @@ from bot.core.personalise import (
     personalise,
     unmatched_note,
 )
-from bot.core.responder import Responder
 from bot.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-@cache
-def responder() -> Responder:
-    library = load_library(REPO / "intents").library
-    assert library is not None
-    return Responder(library)
-
-
 def answer(intent: str, info: ServiceInfo) -> str:
-    return personalise(responder().answer(intent), info).text
+    return personalise(shipped_responder().answer(intent), info).text
 
 
 def test_about_names_the_service_and_its_contact() -> None:
@@ -69,7 +60,7 @@ def test_privacy_with_unmatched_kept_never_says_nothing_is_kept() -> None:
 
 
 def test_other_answers_are_left_alone() -> None:
-    reply = responder().answer("naloxone_get")
+    reply = shipped_responder().answer("naloxone_get")
     assert personalise(reply, ServiceInfo("Leeds Service", "call", 30)) is reply
 
 
@@ -87,7 +78,10 @@ def test_service_info_from_settings() -> None:
 
 
 def test_terminal_chat_says_who_runs_the_bot(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    cli_reuses_the_shipped_responder: None,
 ) -> None:
     monkeypatch.chdir(tmp_path)  # away from any developer's .env
     monkeypatch.delenv("SERVICES_FILE", raising=False)

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
-from pathlib import Path
 
+from conftest import shipped_responder
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.decide import Action
 from bot.core.library import SAFETY_INTENTS
 from bot.core.normalise import MAX_CHARS, normalise
-from bot.core.responder import SAFETY_CHECK_TEXT, Reply, Responder
+from bot.core.responder import SAFETY_CHECK_TEXT, Reply
 
-REPO = Path(__file__).resolve().parents[1]
 TELEGRAM_MAX = 4096
-
-
-@cache
-def responder() -> Responder:
-    from bot.core.loader import load_library
-
-    library = load_library(REPO / "intents").library
-    assert library is not None
-    return Responder(library)
 
 
 # Pieces people (and broken clients) really send, mixed at random.
@@ -75,7 +64,7 @@ CONTEXTS = st.one_of(st.none(), st.sampled_from(["naloxone_get", "greeting", "no
 
 
 def check_reply(reply: Reply) -> None:
-    library = responder().library
+    library = shipped_responder().library
     assert isinstance(reply, Reply)
     assert isinstance(reply.text, str) and reply.text.strip()
     assert reply.action in Action
@@ -112,7 +101,7 @@ def check_reply(reply: Reply) -> None:
 @example(text="\r\n\r\n", context="not_an_intent")
 @example(text="he\ud800s gone blue \udfff", context=None)
 def test_any_string_gets_a_reply(text: str, context: str | None) -> None:
-    check_reply(responder().reply(text, context))
+    check_reply(shipped_responder().reply(text, context))
 
 
 @settings(max_examples=150, deadline=None)
@@ -130,6 +119,6 @@ def test_normalise_gives_plain_bounded_words(text: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(text=MESSAGES)
 def test_understanding_is_repeatable(text: str) -> None:
-    first = responder().reply(text)
-    again = responder().reply(text)
+    first = shipped_responder().reply(text)
+    again = shipped_responder().reply(text)
     assert (first.action, first.intent, first.text) == (again.action, again.intent, again.text)

@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import pytest
 from conftest import INTENTS, bot_settings
 from fake_bot_api import FakeBotApi, serve
 from hostile import alias_bomb, fifo, link_to, nested, write
@@ -337,6 +338,7 @@ async def test_stopping_does_not_wait_for_a_stuck_reload(tmp_path: Path) -> None
         reloader.release.set()  # let the thread finish; nobody waits for its result
 
 
+@pytest.mark.slow  # starts the bot as a process
 async def test_sigterm_stops_the_bot_with_a_named_pipe_in_its_folder(
     fake_api: FakeBotApi, responder: Responder, tmp_path: Path
 ) -> None:

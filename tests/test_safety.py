@@ -8,27 +8,19 @@ development set).
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import shipped_responder
 
 from bot.core.decide import Action
 from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS
-from bot.core.loader import load_library
 from bot.core.normalise import normalise
-from bot.core.responder import Reply, Responder
+from bot.core.responder import Reply
 from bot.core.safety import CRISIS_CUES, EMERGENCY_CUES, assess
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@cache
-def responder() -> Responder:
-    result = load_library(REPO / "intents")
-    assert result.library is not None, result.problems
-    return Responder(result.library)
 
 
 EMERGENCIES = [
@@ -160,7 +152,7 @@ NOT_NOW = [
 
 
 def assert_safety_answer(reply: Reply, intent_id: str) -> None:
-    library = responder().library
+    library = shipped_responder().library
     assert reply.is_safety, (reply.action, reply.intent)
     assert reply.action is Action.SAFETY
     assert reply.intent == intent_id
@@ -172,12 +164,12 @@ def assert_safety_answer(reply: Reply, intent_id: str) -> None:
 
 @pytest.mark.parametrize("text", EMERGENCIES)
 def test_emergency_happening_now_gets_the_overdose_answer(text: str) -> None:
-    assert_safety_answer(responder().reply(text), OVERDOSE_EMERGENCY)
+    assert_safety_answer(shipped_responder().reply(text), OVERDOSE_EMERGENCY)
 
 
 @pytest.mark.parametrize("text", CRISES)
 def test_crisis_happening_now_gets_the_crisis_answer(text: str) -> None:
-    assert_safety_answer(responder().reply(text), CRISIS_SUPPORT)
+    assert_safety_answer(shipped_responder().reply(text), CRISIS_SUPPORT)
 
 
 # Said this way, with nothing around it, it is as often about a job or the rent as about ending a
@@ -189,34 +181,36 @@ UNSURE_CRISES = ["i cant go on like this any more", "i cant go on like this"]
 
 @pytest.mark.parametrize("text", UNSURE_CRISES)
 def test_an_unsure_crisis_gets_at_least_the_crisis_check(text: str) -> None:
-    reply = responder().reply(text)
+    reply = shipped_responder().reply(text)
     assert reply.intent == CRISIS_SUPPORT or reply.safety_check == CRISIS_SUPPORT, reply.decision
     assert "116 123" in reply.text
 
 
 @pytest.mark.parametrize("text", NOT_NOW)
 def test_talk_about_overdose_or_crisis_is_not_an_alarm(text: str) -> None:
-    reply = responder().reply(text)
+    reply = shipped_responder().reply(text)
     assert not reply.is_safety, (reply.intent, reply.decision)
     assert reply.intent not in SAFETY_INTENTS
-    assert reply.text not in {responder().library.intents[i].answer for i in SAFETY_INTENTS}
+    assert reply.text not in {shipped_responder().library.intents[i].answer for i in SAFETY_INTENTS}
 
 
 @pytest.mark.parametrize("context", ["naloxone_get", "hepc_testing", "greeting", "thanks"])
 def test_safety_wins_over_the_conversation_so_far(context: str) -> None:
-    assert_safety_answer(responder().reply("HES GONE BLUE", context), OVERDOSE_EMERGENCY)
-    assert_safety_answer(responder().reply("i want to kill myself", context), CRISIS_SUPPORT)
+    assert_safety_answer(shipped_responder().reply("HES GONE BLUE", context), OVERDOSE_EMERGENCY)
+    assert_safety_answer(
+        shipped_responder().reply("i want to kill myself", context), CRISIS_SUPPORT
+    )
 
 
 def test_safety_answers_say_what_to_do_first() -> None:
-    intents = responder().library.intents
+    intents = shipped_responder().library.intents
     assert "999" in intents[OVERDOSE_EMERGENCY].answer.splitlines()[0]
     crisis = intents[CRISIS_SUPPORT].answer
     assert "116 123" in crisis and "999" in crisis
 
 
 def test_button_press_on_a_safety_intent_is_a_safety_reply() -> None:
-    reply = responder().answer(OVERDOSE_EMERGENCY)
+    reply = shipped_responder().answer(OVERDOSE_EMERGENCY)
     assert_safety_answer(reply, OVERDOSE_EMERGENCY)
 
 
@@ -224,10 +218,10 @@ def test_verdict_reason_names_a_rule_never_the_words() -> None:
     rules = {cue.name for cue in (*EMERGENCY_CUES, *CRISIS_CUES)}
     for text in ("my mates gone blue pls help", "i want to kill myself"):
         plain = normalise(text)
-        verdict = assess(plain, " ".join(responder().matcher.words(text)))
+        verdict = assess(plain, " ".join(shipped_responder().matcher.words(text)))
         assert verdict.fired
         assert verdict.reason in rules
-        reply = responder().reply(text)
+        reply = shipped_responder().reply(text)
         assert reply.decision is not None
         assert reply.decision.reason == f"safety:{verdict.reason}"
 
@@ -258,6 +252,6 @@ PROBE = yaml.safe_load((REPO / "tests" / "data" / "safety_probe.yaml").read_text
 
 @pytest.mark.parametrize("case", PROBE, ids=lambda case: case["text"][:40])
 def test_safety_probe(case: dict[str, str]) -> None:
-    reply = responder().reply(case["text"])
+    reply = shipped_responder().reply(case["text"])
     got = reply.intent if reply.is_safety else "none"
     assert got == case["safety"], reply.decision

@@ -94,7 +94,9 @@ def test_check_catches_unknown_kinds_in_intents(
 
 
 def test_terminal_chat_lists_local_services_and_answers_a_place(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli_reuses_the_shipped_responder: None,
 ) -> None:
     monkeypatch.setenv("SERVICES_FILE", str(REPO / "services" / "example.yaml"))
     monkeypatch.setattr("sys.stdin", io.StringIO("where can i get naloxone\nLS1\n"))
@@ -106,7 +108,9 @@ def test_terminal_chat_lists_local_services_and_answers_a_place(
 
 
 def test_terminal_chat_without_a_services_file_gives_the_national_answer(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli_reuses_the_shipped_responder: None,
 ) -> None:
     monkeypatch.delenv("SERVICES_FILE", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO("where can i get naloxone\nLS1\n"))

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import Library
-from bot.core.loader import load_library
 from bot.core.responder import Responder
 from bot.services.answers import (
     DEFAULT_KINDS,
@@ -24,8 +23,6 @@ from bot.services.answers import (
 from bot.services.geo import Point, miles_between, nearest, place_in, place_only
 from bot.services.load import load_services
 from bot.services.model import KINDS, Directory
-
-REPO = Path(__file__).resolve().parents[1]
 
 # City centres (latitude, longitude).
 CITIES = {
@@ -74,13 +71,6 @@ def directory(tmp_path_factory: pytest.TempPathFactory) -> Directory:
     assert result.ok, result.problems
     assert result.directory is not None
     return result.directory
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    result = load_library(REPO / "intents")
-    assert result.library is not None, result.errors
-    return result.library
 
 
 def point(city: str) -> Point:
@@ -157,16 +147,18 @@ def test_a_place_inside_a_longer_message(directory: Directory) -> None:
 
 
 # ---------------------------------------------------------------------- text
-def test_no_directory_means_the_national_answer_alone(library: Library) -> None:
-    responder = Responder(library)
+def test_no_directory_means_the_national_answer_alone(
+    library: Library, responder: Responder
+) -> None:
     reply = responder.answer("needle_exchange_where")
     assert local_services_text(reply, None, library=library) == ""
     assert local_services_text(reply, None, point("Leeds"), library=library) == ""
     assert place_answer("LS1", None) is None
 
 
-def test_safety_and_unrelated_answers_get_nothing(directory: Directory, library: Library) -> None:
-    responder = Responder(library)
+def test_safety_and_unrelated_answers_get_nothing(
+    directory: Directory, library: Library, responder: Responder
+) -> None:
     for intent in ("overdose_emergency", "crisis_support", "greeting", "naloxone_use"):
         reply = responder.answer(intent)
         assert local_services_text(reply, directory, point("Leeds"), library=library) == ""
@@ -175,9 +167,9 @@ def test_safety_and_unrelated_answers_get_nothing(directory: Directory, library:
 
 
 def test_where_to_go_answers_list_the_nearest_with_distance_and_hours(
-    directory: Directory, library: Library
+    directory: Directory, library: Library, responder: Responder
 ) -> None:
-    reply = Responder(library).answer("needle_exchange_where")
+    reply = responder.answer("needle_exchange_where")
     text = local_services_text(reply, directory, point("Leeds"), library=library, now=MONDAY_10AM)
     assert text.startswith("The nearest places for needle exchange to you:")
     assert (
@@ -193,8 +185,10 @@ def test_where_to_go_answers_list_the_nearest_with_distance_and_hours(
     assert text.endswith(PRIVACY_LINE)
 
 
-def test_a_place_in_the_message_orders_the_list(directory: Directory, library: Library) -> None:
-    reply = Responder(library).answer("naloxone_get")
+def test_a_place_in_the_message_orders_the_list(
+    directory: Directory, library: Library, responder: Responder
+) -> None:
+    reply = responder.answer("naloxone_get")
     text = local_services_text(
         reply, directory, library=library, text="naloxone in sheffield", now=MONDAY_10AM
     )
@@ -204,9 +198,9 @@ def test_a_place_in_the_message_orders_the_list(directory: Directory, library: L
 
 
 def test_without_a_location_it_says_where_it_knows_and_asks(
-    directory: Directory, library: Library
+    directory: Directory, library: Library, responder: Responder
 ) -> None:
-    reply = Responder(library).answer("naloxone_get")
+    reply = responder.answer("naloxone_get")
     text = local_services_text(reply, directory, library=library, now=MONDAY_10AM)
     assert text.startswith(
         "I know 5 local places for free naloxone kits in Birmingham, Leeds, "
@@ -214,7 +208,7 @@ def test_without_a_location_it_says_where_it_knows_and_asks(
     )
     assert "share your location" in text
     few = local_services_text(
-        Responder(library).answer("hepc_testing"), directory, library=library, now=MONDAY_10AM
+        responder.answer("hepc_testing"), directory, library=library, now=MONDAY_10AM
     )
     assert few.startswith("Local places for hep C testing:\n\n1. Example York Service\n")
 

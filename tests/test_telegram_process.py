@@ -10,10 +10,13 @@ import socket
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import INTENTS
 from fake_bot_api import FakeBotApi
 
 from bot.core.responder import Responder
+
+pytestmark = pytest.mark.slow  # each test starts the bot as a process: `make test-all` runs them
 
 HRBOT = str(Path(sys.executable).with_name("hrbot"))
 CHAT = 4440001

@@ -25,9 +25,7 @@ from pathlib import Path
 import pytest
 from conftest import INTENTS, REPO
 
-from bot.cli import main as cli
 from bot.cli.main import main
-from bot.core.responder import Responder
 from bot.core.settings import Settings
 
 # What the wheel is built from: the files pyproject.toml names (readme, license) and the package.
@@ -127,7 +125,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    responder: Responder,
+    cli_reuses_the_shipped_responder: None,
 ) -> None:
     wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -162,7 +160,6 @@ def test_wheel_installs_into_a_fresh_venv_and_runs(
     # The installed wheel answers exactly as the source tree does (with the session's responder
     # for the same library, rather than building another).
     monkeypatch.setattr(sys, "stdin", io.StringIO(MESSAGES))
-    monkeypatch.setattr(cli, "_responder", lambda directory: responder)
     assert main(["match", "--jsonl", "--dir", str(INTENTS)]) == 0
     expected = capsys.readouterr().out
     assert [json.loads(line) for line in matched.stdout.splitlines()] == [

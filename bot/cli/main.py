@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from ..core.settings import Settings
 
 
-def _print_problems(problems: Sequence[Problem], out: TextIO = sys.stderr) -> None:
+def _print_problems(problems: Sequence[Problem], out: TextIO | None = None) -> None:
+    # sys.stderr is looked up at each call, not bound once at import, so that main() run in
+    # the tests' process (with its output captured) prints where a person would see it.
     for problem in problems:
-        print(problem, file=out)
+        print(problem, file=out or sys.stderr)
 
 
 def _load_or_explain(directory: Path) -> LoadResult:
