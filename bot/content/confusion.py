@@ -65,12 +65,13 @@ def _answered(decision: Decision) -> str | None:
     return decision.intent if decision.action in (Action.ANSWER, Action.SAFETY) else None
 
 
-def _family(library: Library, intent: Intent) -> frozenset[str]:
-    """The intent and those it counts as one with (`part_of`): the spray steps and how to give
+def _families(library: Library) -> dict[str, frozenset[str]]:
+    """Each intent and those it counts as one with (`part_of`): the spray steps and how to give
     naloxone are one question to the person asking, so one answered for the other is no slip."""
-    return frozenset(
-        other.id for other in library.intents.values() if other.counts_as == intent.counts_as
-    )
+    members: dict[str, set[str]] = defaultdict(set)
+    for intent in library.intents.values():
+        members[intent.counts_as].add(intent.id)
+    return {i.id: frozenset(members[i.counts_as]) for i in library.intents.values()}
 
 
 # ---------------------------------------------------------------------- typed as it is
@@ -113,10 +114,11 @@ def _self_problem(
 def check_examples(responder: Responder) -> list[Problem]:
     """Examples that, typed exactly as written, do not get their own intent's answer."""
     problems = []
+    families = _families(responder.library)
     for intent in responder.library.intents.values():
         for example, line in zip(intent.examples, intent.example_lines, strict=True):
-            family = _family(responder.library, intent)
-            problem = _self_problem(intent, family, line, *responder.understand(example))
+            understood = responder.understand(example)
+            problem = _self_problem(intent, families[intent.id], line, *understood)
             if problem:
                 problems.append(problem)
     return problems
@@ -162,7 +164,7 @@ def _stray(
 def held_out(library: Library, folds: int = FOLDS, margin: float = CLOSE_MARGIN) -> Iterator[Stray]:
     """Every held-out example that went to another intent, or nearly did."""
     largest = max((len(i.examples) for i in library.intents.values()), default=0)
-    families = {i.id: _family(library, i) for i in library.intents.values()}
+    families = _families(library)
     for fold in range(min(folds, largest)):
         responder = Responder(_without_fold(library, fold, folds))
         for intent in library.intents.values():
