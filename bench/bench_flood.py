@@ -62,15 +62,7 @@ async def bench(args: argparse.Namespace) -> int:
     await fake.start()
     workdir = tempfile.TemporaryDirectory(prefix="hrbot-flood-")
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
-    env.update(
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_ROOT=fake.root,
-        INTENTS_DIR=str(INTENTS),
-        LOG_LEVEL="WARNING",
-        ANALYTICS_ENABLED="0",
-        SERVICES_FILE="",
-        WEBHOOK_URL="",
-    )
+    env.update(fake.bot_settings(str(INTENTS)))
     child = await asyncio.create_subprocess_exec(
         HRBOT, "run", cwd=workdir.name, env=env, stdin=asyncio.subprocess.DEVNULL
     )

@@ -72,16 +72,7 @@ async def bench(args: argparse.Namespace) -> int:
     pool = messages(Responder(library), args.seed)
     fake = FakeBotApi()
     await fake.start()
-    env = dict(
-        os.environ,
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_API_ROOT=fake.root,
-        INTENTS_DIR=str(INTENTS),
-        LOG_LEVEL="WARNING",
-        ANALYTICS_ENABLED="0",
-        SERVICES_FILE="",
-        WEBHOOK_URL="",
-    )
+    env = dict(os.environ, **fake.bot_settings(str(INTENTS)))
     child = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--child", env=env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL
     )

@@ -285,6 +285,19 @@ class FakeBotApi:
     def root(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def bot_settings(self, intents: str) -> dict[str, str]:
+        """The settings that point a real `hrbot run` at this fake: quiet, no analytics, no
+        local services, polling (the benchmarks start the bot as a process with these)."""
+        return {
+            "TELEGRAM_BOT_TOKEN": self.token,
+            "TELEGRAM_API_ROOT": self.root,
+            "INTENTS_DIR": intents,
+            "LOG_LEVEL": "WARNING",
+            "ANALYTICS_ENABLED": "0",
+            "SERVICES_FILE": "",
+            "WEBHOOK_URL": "",
+        }
+
     async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
