@@ -45,7 +45,6 @@ from bot.core.library import CRISIS_SUPPORT, NOT_NOW, OVERDOSE_EMERGENCY  # noqa
 from bot.core.loader import load_library  # noqa: E402
 from bot.core.matcher import (  # noqa: E402
     OUT_OF_SCOPE,
-    Matcher,
     Reading,
 )
 from bot.core.responder import Responder  # noqa: E402
@@ -97,12 +96,12 @@ def score_sets(
 ) -> tuple[Scored, Scored, list[str]]:
     library = load_library(intents).library
     assert library is not None, "the library does not load: run hrbot check"
-    matcher = Matcher(library)
+    responder = Responder(library)  # its reading, and its ranking for the topic gate
     texts, labels = safety_training_set(library)
     corpus = library.safety_corpus  # first in the training set
     files = [Path(e.file).name for e in corpus]
     rest = range(len(corpus), len(texts))
-    readings = {t: matcher.read(t) for t in dict.fromkeys(texts)}
+    readings = {t: responder.read(t) for t in dict.fromkeys(texts)}
     features = Features([readings[t].corrected_text for t in texts])
     held: list[SafetyScores | None] = [None] * len(corpus)
     writers = sorted(set(files))
@@ -114,8 +113,7 @@ def score_sets(
                 held[i] = safety_scores(model, readings[corpus[i].text])
     full = TextModel(features, range(len(texts)), labels, c, scale)
     cases = [case for path in ordinary for case in yaml.safe_load(path.read_text())]
-    plain = [matcher.read(case["text"]) for case in cases]
-    responder = Responder(library)
+    plain = [responder.read(case["text"]) for case in cases]
     corpus_readings = [readings[e.text] for e in corpus]
     corpus_set = Scored(
         corpus_readings,
