@@ -12,6 +12,8 @@ sending (handlers read the hub at each update). `bot_settings(fake, **overrides)
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +31,10 @@ from bot.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
+
+# The CLI and the bot keep trained models in MODEL_CACHE_DIR (default data/models, beside the
+# database): the tests keep theirs in a folder of their own, never in the working copy.
+os.environ["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="hrbot-test-models-")
 
 
 # Training the learned layers on the shipped library takes seconds, so it is loaded once per

@@ -45,7 +45,19 @@ def _load_or_explain(directory: Path) -> LoadResult:
 
 def _responder(directory: Path) -> Responder | None:
     result = _load_or_explain(directory)
-    return Responder(result.library) if result.library else None
+    return Responder(result.library, model_cache=_model_cache()) if result.library else None
+
+
+def _model_cache() -> Path | None:
+    """Where trained models are kept (MODEL_CACHE_DIR), or None: off, or settings unreadable."""
+    from pydantic import ValidationError
+
+    from ..core.settings import Settings
+
+    try:
+        return Settings().models
+    except ValidationError:  # `hrbot run` and `hrbot health` explain bad settings; here, train
+        return None
 
 
 # ---------------------------------------------------------------------- check

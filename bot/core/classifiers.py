@@ -14,10 +14,13 @@ so slang the staff lexicon knows is learned once, as its plain word.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from .learned import TextModel, train
+from . import model_cache
+from .learned import SOFTMAX_SCALE, SVM_C, Features, TextModel, features_for, train
 from .library import CRISIS_SUPPORT, NOT_NOW, OVERDOSE_EMERGENCY, SAFETY_INTENTS, Library
 from .matcher import OUT_OF_SCOPE, Candidate, Reading
 
@@ -72,29 +75,48 @@ def safety_training_set(library: Library) -> tuple[list[str], list[str]]:
 
 
 class Classifiers:
-    """The two learned layers for one library. Immutable; a reload trains new ones."""
+    """The two learned layers for one library. Immutable; a reload trains new ones.
 
-    def __init__(self, library: Library, read: Callable[[str], Reading]) -> None:
+    With a `cache` folder, trained models are kept there and a library trained before is read
+    back instead of trained again (see `model_cache`).
+    """
+
+    def __init__(
+        self, library: Library, read: Callable[[str], Reading], cache: Path | None = None
+    ) -> None:
         safety_texts, safety_labels = safety_training_set(library)
         intent_texts, intent_labels = intent_training_set(library)
         # One feature space for both: every text of either set, each read once.
         texts = tuple(dict.fromkeys([*safety_texts, *intent_texts]))
         position = {text: n for n, text in enumerate(texts)}
-        corrected = tuple(read(t).corrected_text for t in texts)
-        self.intents = train(
-            corrected, tuple(intent_labels), tuple(position[t] for t in intent_texts)
-        )
-        self.safety: TextModel | None = None
+        specs = {"intents": (intent_texts, intent_labels, SVM_C, SOFTMAX_SCALE)}
         if len(set(safety_labels)) > 1:  # a library with no safety corpus and no other intents
-            self.safety = train(
-                corrected,
-                tuple(safety_labels),
-                tuple(position[t] for t in safety_texts),
-                SAFETY_C,
-                SAFETY_SCALE,
-            )
+            specs["safety"] = (safety_texts, safety_labels, SAFETY_C, SAFETY_SCALE)
+        key = model_cache.fingerprint(
+            [texts, sorted(library.lexicon.terms.items()), sorted(specs.items())]
+        )
+        saved = model_cache.load(cache, key) if cache else None
+        if saved:
+            features = Features.from_state(saved[0])
+            models = {name: TextModel(features, weights=w) for name, w in saved[1].items()}
+        else:
+            corrected = tuple(read(t).corrected_text for t in texts)
+            features = features_for(corrected)  # fitted once, before the models share it
+
+            def fit(spec: tuple[list[str], list[str], float, float]) -> TextModel:
+                rows = tuple(position[t] for t in spec[0])
+                return train(corrected, tuple(spec[1]), rows, spec[2], spec[3])
+
+            # LinearSVC lets go of the GIL while it trains: the two models train side by side.
+            with ThreadPoolExecutor(len(specs), thread_name_prefix="hrbot-train") as pool:
+                models = dict(zip(specs, pool.map(fit, specs.values()), strict=True))
+            if cache:
+                weights = {name: model.weights for name, model in models.items()}
+                model_cache.save(cache, key, features.state, weights)
+        self.intents = models["intents"]
+        self.safety: TextModel | None = models.get("safety")
         # Both models share one feature space: a message's features are found once for both.
-        self._features = lru_cache(maxsize=8)(self.intents.features.sparse)
+        self._features = lru_cache(maxsize=8)(features.sparse)
 
     def rank(self, reading: Reading) -> list[Candidate]:
         """Every intent (and OUT_OF_SCOPE), best first, scores summing to 1."""

@@ -7,6 +7,7 @@ with labels); the adapter turns them into whatever its platform shows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .blend import blend
 from .classifiers import Classifiers
@@ -78,11 +79,13 @@ class Responder:
         library: Library,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         classifiers: Classifiers | None = None,
+        model_cache: Path | None = None,
     ) -> None:
         self.library = library
         self.matcher = Matcher(library)
         self.thresholds = thresholds
-        self.classifiers = classifiers or Classifiers(library, self.matcher.read)
+        self.model_cache = model_cache  # a reload keeps models in the same place
+        self.classifiers = classifiers or Classifiers(library, self.matcher.read, model_cache)
 
     # ------------------------------------------------------------------ matching
     def read(self, text: str) -> Reading:

@@ -87,7 +87,8 @@ class LibraryReloader:
         result = check_library(self.directory)
         if result.library is None:
             return result, None
-        return result, Responder(result.library, self.hub.responder.thresholds)
+        old = self.hub.responder
+        return result, Responder(result.library, old.thresholds, model_cache=old.model_cache)
 
     async def reload(self, why: str = "request") -> LoadResult:
         # The lock keeps an older, slower reload from swapping in after a newer one.
