@@ -140,3 +140,32 @@ def test_a_warm_start_answers_without_scikit_learn(tmp_path: Path) -> None:
     flags = [json.loads(run.stderr.strip().splitlines()[-1]) for run in runs]
     assert flags == [[True, 0], [False, 0]]  # the first trains; the second reads the model
     assert [json.loads(run.stdout)["intent"] for run in runs] == ["needle_exchange_where"] * 2
+
+
+def test_a_library_trained_apart_scores_as_one_trained_here(tmp_path: Path) -> None:
+    directory = _library(tmp_path, "a needle exchange trained in another process")
+    library = load_library(directory).library
+    assert library is not None
+    cache = tmp_path / "models"
+    here = Classifiers(library, Matcher(library).read)
+    apart = Classifiers(library, Matcher(library).read, cache, apart=True)
+    assert model_cache.exists(cache, apart.key)
+    for text in PROBES:
+        corrected = Matcher(library).read(text).corrected_text
+        np.testing.assert_allclose(
+            here.intents.margins(corrected), apart.intents.margins(corrected), rtol=1e-5
+        )
+
+
+def test_when_the_separate_process_cannot_save_the_models_are_trained_here(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "models"
+    blocker.write_text("a file where the folder should be")
+    directory = _library(tmp_path, "the separate process cannot save")
+    library = load_library(directory).library
+    assert library is not None
+    with caplog.at_level(logging.WARNING, logger="bot.core.training"):
+        classifiers = Classifiers(library, Matcher(library).read, blocker, apart=True)
+    assert "training here" in caplog.text
+    assert classifiers.intents.scores("needle exchange")["needle_exchange_where"] > 0.3

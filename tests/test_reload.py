@@ -18,6 +18,7 @@ from fake_bot_api import FakeBotApi, serve
 from hostile import alias_bomb, fifo, link_to, nested, write
 from lint_fixtures import intent_block, write_library
 
+from bot.core import model_cache
 from bot.core.hub import Hub
 from bot.core.loader import LoadResult, load_library
 from bot.core.responder import Responder
@@ -361,3 +362,19 @@ async def test_sigterm_stops_the_bot_with_a_named_pipe_in_its_folder(
     finally:
         code = await stop(process)
     assert code == 0
+
+
+async def test_a_bot_that_trains_apart_reloads_from_a_separate_process(tmp_path: Path) -> None:
+    directory = write_library(tmp_path, NALOXONE)
+    library = load_library(directory).library
+    assert library is not None
+    cache = tmp_path / "models"
+    hub = Hub(Responder(library, model_cache=cache, train_apart=True))
+    (directory / "things.yaml").write_text(
+        "version: 1\ntopic: Things\nintents:\n" + NALOXONE + HOUSING, encoding="utf-8"
+    )
+    result = await reload_library(hub, directory)
+    assert result.ok
+    assert hub.responder.train_apart and hub.responder.model_cache == cache
+    assert model_cache.exists(cache, hub.responder.classifiers.key)
+    assert hub.responder.reply("i have nowhere to sleep tonight").intent == "housing_help"

@@ -23,6 +23,7 @@ from . import model_cache
 from .learned import SOFTMAX_SCALE, SVM_C, Features, TextModel, features_for, train
 from .library import CRISIS_SUPPORT, NOT_NOW, OVERDOSE_EMERGENCY, SAFETY_INTENTS, Library
 from .matcher import OUT_OF_SCOPE, Candidate, Reading
+from .training import train_apart
 
 # The safety layer's regularisation and the spread of its scores, chosen with the tiers'
 # thresholds by leave-one-writer-out cross-validation on the safety corpus (each file held out in
@@ -78,11 +79,16 @@ class Classifiers:
     """The two learned layers for one library. Immutable; a reload trains new ones.
 
     With a `cache` folder, trained models are kept there and a library trained before is read
-    back instead of trained again (see `model_cache`).
+    back instead of trained again (see `model_cache`). With `apart` as well, a new library is
+    trained in a separate process (`training.train_apart`) and read back from the cache.
     """
 
     def __init__(
-        self, library: Library, read: Callable[[str], Reading], cache: Path | None = None
+        self,
+        library: Library,
+        read: Callable[[str], Reading],
+        cache: Path | None = None,
+        apart: bool = False,
     ) -> None:
         safety_texts, safety_labels = safety_training_set(library)
         intent_texts, intent_labels = intent_training_set(library)
@@ -95,7 +101,10 @@ class Classifiers:
         key = model_cache.fingerprint(
             [texts, sorted(library.lexicon.terms.items()), sorted(specs.items())]
         )
+        self.key = key  # the models' fingerprint: where the model cache keeps them
         saved = model_cache.load(cache, key) if cache else None
+        if cache and apart and not saved and train_apart(library, cache):
+            saved = model_cache.load(cache, key)
         if saved:
             features = Features.from_state(saved[0])
             models = {name: TextModel(features, weights=w) for name, w in saved[1].items()}

@@ -68,6 +68,10 @@ def _split(array: np.ndarray) -> tuple[str, ...]:
     return tuple(text.split(_SEPARATOR)) if text else ()
 
 
+def exists(directory: Path, key: str) -> bool:
+    return _path(directory, key).is_file()
+
+
 def load(directory: Path, key: str) -> tuple[FeatureState, dict[str, ModelWeights]] | None:
     """The models saved under `key`, or None (not there, or unreadable: then train again)."""
     path = _path(directory, key)

@@ -80,12 +80,17 @@ class Responder:
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         classifiers: Classifiers | None = None,
         model_cache: Path | None = None,
+        train_apart: bool = False,
     ) -> None:
         self.library = library
         self.matcher = Matcher(library)
         self.thresholds = thresholds
-        self.model_cache = model_cache  # a reload keeps models in the same place
-        self.classifiers = classifiers or Classifiers(library, self.matcher.read, model_cache)
+        # A reload keeps models in the same place, trained the same way.
+        self.model_cache = model_cache
+        self.train_apart = train_apart
+        self.classifiers = classifiers or Classifiers(
+            library, self.matcher.read, model_cache, train_apart
+        )
 
     # ------------------------------------------------------------------ matching
     def read(self, text: str) -> Reading:

@@ -239,7 +239,9 @@ def run_bot(settings: Settings, directory: Path, library: Library | None = None)
         library = result.library
     from ..analytics.store import from_settings
 
-    hub = Hub(Responder(library, model_cache=settings.models), analytics=from_settings(settings))
+    # Trained apart (with a model cache): the bot's own process never holds scikit-learn.
+    responder = Responder(library, model_cache=settings.models, train_apart=True)
+    hub = Hub(responder, analytics=from_settings(settings))
     application = build_application(settings, hub, watch=directory)
     application.bot_data.stop_on_conflict = True
     try:

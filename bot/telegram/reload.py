@@ -88,7 +88,10 @@ class LibraryReloader:
         if result.library is None:
             return result, None
         old = self.hub.responder
-        return result, Responder(result.library, old.thresholds, model_cache=old.model_cache)
+        responder = Responder(
+            result.library, old.thresholds, model_cache=old.model_cache, train_apart=old.train_apart
+        )
+        return result, responder
 
     async def reload(self, why: str = "request") -> LoadResult:
         # The lock keeps an older, slower reload from swapping in after a newer one.
