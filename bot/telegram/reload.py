@@ -28,8 +28,9 @@ from ..core.responder import Responder
 log = logging.getLogger(__name__)
 
 DEFAULT_DELAY = 0.5  # seconds of quiet after the last change before reloading
-# A 20x library builds in under 2 s. A build still running after this is given up (it cannot be
-# stopped, but it no longer holds up later reloads).
+# The shipped library trains in about 6 s (bench/bench_match.py); a library 20 times its size, in
+# about two minutes, so it would be given up. A build still running after this is given up (it
+# cannot be stopped, but it no longer holds up later reloads).
 BUILD_TIMEOUT = 60.0
 T = TypeVar("T")
 
