@@ -151,14 +151,18 @@ class Features:
         columns: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for block in self._blocks:
-            counts = Counter(
-                block.vocabulary[t] for t in block.analyze(text) if t in block.vocabulary
-            )
-            if not counts:
+            # Counted first (in C), then each distinct n-gram looked up once: a long message
+            # repeats most of its n-grams.
+            known = [
+                (column, n)
+                for term, n in Counter(block.analyze(text)).items()
+                if (column := block.vocabulary.get(term)) is not None
+            ]
+            if not known:
                 continue
-            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            found = np.fromiter((c for c, _ in known), dtype=np.int64, count=len(known))
             tf = np.fromiter(
-                (1.0 + math.log(n) for n in counts.values()), dtype=np.float64, count=len(counts)
+                (1.0 + math.log(n) for _, n in known), dtype=np.float64, count=len(known)
             )
             weight = tf * block.idf[found]
             columns.append(found + block.offset)

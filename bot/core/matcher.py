@@ -133,6 +133,7 @@ class Matcher:
         # token_sort_ratio is ratio() on the words sorted: sort the examples once, here, rather
         # than all of them again for every message (7x faster on a large library).
         self._example_texts = [" ".join(sorted(w)) for w in words]
+        self._example_array = np.array(self._example_texts, dtype=object)  # picked by index
         # Each example's distinct words, as small tuples (a large library has tens of thousands).
         documents = [tuple(dict.fromkeys(w)) for w in words]
         del words
@@ -240,12 +241,10 @@ class Matcher:
     def _fuzzy_scores(self, query: str, keywords: np.ndarray) -> np.ndarray:
         """token_sort ratios (0..1) against the examples nearest by keywords; 0 for the rest."""
         fuzzy = np.zeros(len(self._example_texts))
+        pool = np.arange(len(fuzzy))
         if len(fuzzy) > FUZZY_POOL and keywords.max() > 0:
             pool = np.argpartition(-keywords, FUZZY_POOL)[:FUZZY_POOL]
-            choices = [self._example_texts[n] for n in pool]
-        else:
-            pool = np.arange(len(fuzzy))
-            choices = self._example_texts
+        choices = self._example_array[pool]
         ratios = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.uint8, workers=1)
         fuzzy[pool] = ratios[0] / 100.0
         return fuzzy
