@@ -157,7 +157,8 @@ async def conversation(bot: Bot) -> None:
     await bot.send(USER, f"where can i get it {MARKER}")  # a follow-up, read with the context
     [fallback] = await bot.send(USER, f"{MARKER} blorp fizzwang quuxle")
     assert fallback.text.startswith("Sorry, I'm not sure")
-    await bot.send(USER, f"call me {PHONE} or {EMAIL} im at {POSTCODE} {MARKER} zorblat")
+    # Words that fit no intent around the details, so that the message gets the fallback.
+    await bot.send(USER, f"{MARKER} zorblat {PHONE} or {EMAIL} flim at {POSTCODE} wibblo")
     await bot.send(USER, f"/{MARKER.lower()}")  # an unknown command
     await bot.send(USER, f"/stats {MARKER}")  # a staff command from someone who is not staff
     await bot.send(USER, None, caption=f"what is this {MARKER}", **_photo())
@@ -251,7 +252,7 @@ async def test_with_store_unmatched_only_scrubbed_fallbacks_are_kept(
         conn.close()
     texts_kept = [text for text, _ in kept]
     assert f"{MARKER} blorp fizzwang quuxle" in texts_kept
-    assert f"call me [phone] or [email] im at [postcode] {MARKER} zorblat" in texts_kept
+    assert f"{MARKER} zorblat [phone] or [email] flim at [postcode] wibblo" in texts_kept
     assert all(MARKER in text for text in texts_kept)  # nothing but what the person typed
     assert not any(MARKER.lower() in row[0].lower() for row in counts)
 
