@@ -33,8 +33,10 @@ class Thresholds:
     clarify: float = 0.17  # below this, fall back
     safety_match: float = 0.60  # the ranking may send a safety answer above this (see above)
     # The safety layer alone (no rule) sends the safety answer only if no other topic fits at
-    # least this well; otherwise the topic's answer, with the safety check.
-    topic_gate: float = 0.35
+    # least this well; otherwise the topic's answer, with the safety check. At 0.35 it held back
+    # 5-7 in a hundred emergencies and crises of the earlier blind sets, for 0.4% fewer false
+    # alarms on ordinary questions (bench/bench_safety_tiers.py --grid).
+    topic_gate: float = 0.50
     choices: int = 3
     # Share of the learned classifier in the blended score (the fuzzy matcher has the rest).
     learned_weight: float = 0.5

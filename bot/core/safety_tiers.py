@@ -7,14 +7,17 @@
   finds it likely but not sure, or a rule fired that the learned layer firmly disagrees with;
 * none.
 
-The numbers come from leave-one-writer-out cross-validation on the safety corpus (8 files, each
+The numbers come from leave-one-writer-out cross-validation on the safety corpus (9 files, each
 from a different writer; messages written to be hard: indirect emergencies and crises, and
-near-misses in the same words), with the development sets and a new writer's everyday questions
-as the check on ordinary messages (`python bench/bench_safety_models.py` prints the trade-off).
-Alone, the rules found 36% of the corpus's emergencies and crises and fired on 10% of its
-near-misses, mostly crisis cues in talk about suicide or self-harm ("my dissertation is on
-suicide", "I can't go on with this diet"), so a crisis cue needs firmer agreement from the learned
-layer than an overdose cue. Without it, the message still gets the safety check.
+near-misses in the same words), with the development sets and the first two rounds' blind sets
+(looked at long ago, so no longer blind) as the ordinary messages (`python
+bench/bench_safety_tiers.py --grid --ordinary ...`). Alone, the rules found 34% of the corpus's
+emergencies and crises and fired on 10% of its near-misses, mostly crisis cues in talk about
+suicide or self-harm ("my dissertation is on suicide", "I can't go on with this diet"): a cue
+needs the learned layer's agreement. Without it, the message still gets the safety check. At the
+third round (2026-11-25) the layer alone became sure at 0.65 instead of 0.70 and a crisis cue
+needs 0.40 like an overdose cue instead of 0.50: on the earlier blind sets that found 5 to 6
+more emergencies and crises in a hundred for about one more false alarm in 200 near-misses.
 """
 
 from __future__ import annotations
@@ -28,9 +31,9 @@ from .safety import LEARNED, SafetyVerdict
 
 @dataclass(frozen=True)
 class SafetyThresholds:
-    sure: float = 0.70  # learned score (emergency + crisis) to send the safety answer alone
+    sure: float = 0.65  # learned score (emergency + crisis) to send the safety answer alone
     confirm: float = 0.40  # learned score an overdose cue needs to send the safety answer
-    confirm_crisis: float = 0.50  # ... and a crisis cue, which fires on talk about the topic more
+    confirm_crisis: float = 0.40  # ... and a crisis cue (it fires on talk about the topic more)
     check: float = 0.30  # learned score to open the reply with a safety check
     # Fewer words than this give the learned layer too little to go on: "n" (read "and") scored
     # like an emergency. Short emergencies ("OD HELP", "not breathing") are the rules' job.
