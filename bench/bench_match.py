@@ -45,6 +45,7 @@ from bot.core.loader import (
 )
 from bot.core.normalise import normalise
 from bot.core.responder import Responder
+from bot.core.yamlsource import MAX_FILE_BYTES
 
 REPO = Path(__file__).resolve().parents[1]
 INTENTS = REPO / "intents"
@@ -185,6 +186,10 @@ def _grow_intent(
     return new
 
 
+def _dump(doc: dict[str, Any]) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
+
+
 def write_scaled_library(source: Path, target: Path, scale: int, seed: int) -> None:
     """Every intent with `scale` times its examples (the new ones perturbed); same lexicon.
 
@@ -201,9 +206,15 @@ def write_scaled_library(source: Path, target: Path, scale: int, seed: int) -> N
             for example in raw["examples"]:
                 owners.setdefault(normalise(example), raw["id"])
     for path, doc in docs.items():
-        grown = {**doc, "intents": [_grow_intent(i, scale, owners, rng) for i in doc["intents"]]}
-        text = yaml.safe_dump(grown, allow_unicode=True, sort_keys=False, width=1000)
-        (target / path.name).write_text(text, encoding="utf-8")
+        grown = [_grow_intent(i, scale, owners, rng) for i in doc["intents"]]
+        # A grown file may pass the loader's size limit (MAX_FILE_BYTES): then one file an
+        # intent, each under the same topic, as staff would split it.
+        parts = [grown]
+        if _dump({**doc, "intents": grown}).__len__() > MAX_FILE_BYTES // 2:
+            parts = [[intent] for intent in grown]
+        for n, part in enumerate(parts):
+            name = path.name if len(parts) == 1 else f"{path.stem}-{n}.yaml"
+            (target / name).write_text(_dump({**doc, "intents": part}), encoding="utf-8")
     lexicon = source / LEXICON_FILE
     (target / LEXICON_FILE).write_text(lexicon.read_text(encoding="utf-8"), encoding="utf-8")
     # The safety corpus as it is: the intents grow, the emergencies people write do not.

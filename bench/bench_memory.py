@@ -19,6 +19,7 @@ import asyncio
 import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def run_bot() -> None:
     configure(settings.log_level)
     library = load_library(settings.intents_dir).library
     assert library is not None
-    application = build_application(settings, Hub(Responder(library)), overall_max_rate=0)
+    # As `hrbot run` builds it: the models trained in a separate process into the model cache.
+    responder = Responder(library, model_cache=settings.models, train_apart=True)
+    application = build_application(settings, Hub(responder), overall_max_rate=0)
     application.run_polling()
 
 
@@ -73,6 +76,8 @@ async def bench(args: argparse.Namespace) -> int:
     fake = FakeBotApi()
     await fake.start()
     env = dict(os.environ, **fake.bot_settings(str(INTENTS)))
+    # An empty model cache: the bot trains (in its separate process) as at a first start.
+    env["MODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="hrbot-bench-models-")
     child = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--child", env=env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL
     )
