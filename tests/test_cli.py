@@ -22,7 +22,9 @@ from conftest import INTENTS, REPO
 from lint_fixtures import add_safety_corpus
 
 from bot.cli.main import main
-from bot.core.library import SAFETY_INTENTS, Library
+from bot.core.decide import Action
+from bot.core.library import CRISIS_SUPPORT, OVERDOSE_EMERGENCY, SAFETY_INTENTS, Library
+from bot.evaluation.evaluate import Case, EvalReport, Outcome
 
 HRBOT = Path(sys.executable).with_name("hrbot")
 
@@ -361,3 +363,18 @@ def test_console_script_is_installed(command: list[str]) -> None:
         [*command, "frobnicate"], capture_output=True, text=True, check=False, timeout=120
     )
     assert usage.returncode == 2 and "invalid choice: 'frobnicate'" in usage.stderr
+
+
+def test_eval_counts_the_other_safety_answer_as_found_not_as_a_false_alarm() -> None:
+    def outcome(expected: str | None, got: str | None) -> Outcome:
+        action = Action.SAFETY if got in SAFETY_INTENTS else Action.ANSWER
+        return Outcome(Case("a message", expected), got, action, 1.0, ())
+
+    swap = outcome(CRISIS_SUPPORT, OVERDOSE_EMERGENCY)  # found: both answers say 999
+    alarm = outcome("overdose_signs", OVERDOSE_EMERGENCY)
+    miss = outcome(CRISIS_SUPPORT, "housing_support")
+    report = EvalReport([swap, alarm, miss, outcome(None, None)])
+    assert report.safety_swaps == [swap]
+    assert report.safety_false_alarms == [alarm]  # over the 2 other messages: 50%, not 100%
+    assert report.safety_misses == [miss]
+    assert report.safety_recall == 0.5

@@ -247,6 +247,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"safety false alarms: {len(report.safety_false_alarms)}")
     for o in report.safety_false_alarms:
         print(f"  line {o.case.line}: expected {o.case.intent}, got {o.predicted}")
+    print(f"the other safety answer (found, counted in recall): {len(report.safety_swaps)}")
+    for o in report.safety_swaps:
+        print(f"  line {o.case.line}: expected {o.case.intent}, got {o.predicted}")
     if args.misses:
         args.misses.write_text(json.dumps(misses_as_json(report), indent=2, ensure_ascii=False))
         print(f"misses written to {args.misses}")

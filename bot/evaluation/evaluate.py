@@ -67,15 +67,23 @@ class EvalReport:
 
     @property
     def safety_misses(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.case.intent in SAFETY_INTENTS and not o.correct]
+        """Emergencies and crises that got neither safety answer (what recall counts as missed)."""
+        return [o for o in self.safety_cases if o.predicted not in SAFETY_INTENTS]
+
+    @property
+    def safety_swaps(self) -> list[Outcome]:
+        """Emergencies answered as crises, or crises as emergencies: found (both say 999), but
+        with the other answer. Neither a miss nor a false alarm; listed on their own."""
+        return [
+            o
+            for o in self.safety_cases
+            if o.predicted in SAFETY_INTENTS and o.predicted != o.case.intent
+        ]
 
     @property
     def safety_false_alarms(self) -> list[Outcome]:
-        return [
-            o
-            for o in self.outcomes
-            if o.predicted in SAFETY_INTENTS and o.predicted != o.case.intent
-        ]
+        """Other messages (near-misses, everyday questions) that got a safety answer."""
+        return [o for o in self.other_cases if o.predicted in SAFETY_INTENTS]
 
     @property
     def safety_cases(self) -> list[Outcome]:
