@@ -97,13 +97,17 @@ class Classifiers:
         specs = {"intents": (intent_texts, intent_labels, SVM_C, SOFTMAX_SCALE)}
         if len(set(safety_labels)) > 1:  # a library with no safety corpus and no other intents
             specs["safety"] = (safety_texts, safety_labels, SAFETY_C, SAFETY_SCALE)
-        key = model_cache.fingerprint(
-            [texts, sorted(library.lexicon.terms.items()), sorted(specs.items())]
-        )
-        self.key = key  # the models' fingerprint: where the model cache keeps them
-        saved = model_cache.load(cache, key) if cache else None
-        if cache and apart and not saved and train_apart(library, cache):
-            saved = model_cache.load(cache, key)
+        # The models' fingerprint, where the model cache keeps them: only worked out (about 60 ms
+        # of hashing every text) when there is a cache to look in.
+        self.key: str | None = None
+        saved = None
+        if cache:
+            self.key = model_cache.fingerprint(
+                [texts, sorted(library.lexicon.terms.items()), sorted(specs.items())]
+            )
+            saved = model_cache.load(cache, self.key)
+            if apart and not saved and train_apart(library, cache):
+                saved = model_cache.load(cache, self.key)
         if saved:
             features = Features.from_state(saved[0])
             models = {name: TextModel(features, weights=w) for name, w in saved[1].items()}
@@ -118,9 +122,9 @@ class Classifiers:
             for name, (group, labels, c, scale) in specs.items():
                 rows = tuple(position[t] for t in group)
                 models[name] = train(corrected, tuple(labels), rows, c, scale)
-            if cache:
+            if cache and self.key:
                 weights = {name: model.weights for name, model in models.items()}
-                model_cache.save(cache, key, features.state, weights)
+                model_cache.save(cache, self.key, features.state, weights)
         self.intents = models["intents"]
         self.safety: TextModel | None = models.get("safety")
         # Both models share one feature space: a message's features are found once for both.

@@ -132,8 +132,8 @@ class Matcher:
         self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
         # token_sort_ratio is ratio() on the words sorted: sort the examples once, here, rather
         # than all of them again for every message (7x faster on a large library).
-        self._example_texts = [" ".join(sorted(w)) for w in words]
-        self._example_array = np.array(self._example_texts, dtype=object)  # picked by index
+        # An array, so that the fuzzy pool is picked by index in one step.
+        self._example_texts = np.array([" ".join(sorted(w)) for w in words], dtype=object)
         # Each example's distinct words, as small tuples (a large library has tens of thousands).
         documents = [tuple(dict.fromkeys(w)) for w in words]
         del words
@@ -244,7 +244,7 @@ class Matcher:
         pool = np.arange(len(fuzzy))
         if len(fuzzy) > FUZZY_POOL and keywords.max() > 0:
             pool = np.argpartition(-keywords, FUZZY_POOL)[:FUZZY_POOL]
-        choices = self._example_array[pool]
+        choices = self._example_texts[pool]
         ratios = process.cdist([query], choices, scorer=fuzz.ratio, dtype=np.uint8, workers=1)
         fuzzy[pool] = ratios[0] / 100.0
         return fuzzy

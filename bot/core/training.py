@@ -46,4 +46,4 @@ def _train_and_save(library: Library, cache: Path) -> bool:
     from .matcher import Matcher
 
     classifiers = Classifiers(library, Matcher(library).read, cache)
-    return model_cache.exists(cache, classifiers.key)
+    return classifiers.key is not None and model_cache.exists(cache, classifiers.key)
